@@ -1,0 +1,27 @@
+/* The HTTP side: a listening socket and libmicrohttpd serving the metrics page. */
+#ifndef IDLE_HTTP_H
+#define IDLE_HTTP_H
+
+#include <stddef.h>
+#include <microhttpd.h>
+
+#include "options.h"
+#include "page.h"
+
+struct http {
+	struct MHD_Daemon *daemon;
+	struct page *page;
+	const char *telemetry_path;
+};
+
+/*
+ * Binds opts' listen address and starts serving page.  Returns 0, or writes one line naming the
+ * address and the reason into err and returns an errno.
+ */
+int http_start(struct http *http, const struct options *opts, struct page *page, char *err,
+	       size_t errsize);
+
+/* Stops serving: closes the socket and every connection, joins libmicrohttpd's thread. */
+void http_stop(struct http *http);
+
+#endif

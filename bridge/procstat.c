@@ -1,0 +1,126 @@
+/* The exporter's own process metrics, read from /proc/self the way the Python client did. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "procstat.h"
+
+/* Reads a whole small file into buf (NUL-terminated).  Returns 0 or an errno. */
+static int
+read_small(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+	int err = 0;
+
+	if (f == NULL)
+		return errno;
+	n = fread(buf, 1, size - 1, f);
+	if (ferror(f))
+		err = EIO;
+	buf[n] = '\0';
+	if (fclose(f) != 0 && err == 0)
+		err = errno;
+	return err;
+}
+
+/* Start time in clock ticks after boot: field 22 of /proc/self/stat. */
+static int
+start_ticks(unsigned long long *ticks)
+{
+	char buf[1024];
+	const char *p;
+	int err = read_small("/proc/self/stat", buf, sizeof(buf));
+	int field;
+
+	if (err != 0)
+		return err;
+	/* comm may hold spaces and parentheses: count fields after the last ')'. */
+	p = strrchr(buf, ')');
+	if (p == NULL)
+		return EINVAL;
+	for (field = 2; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (p == NULL)
+			return EINVAL;
+	}
+	return sscanf(p + 1, "%llu", ticks) == 1 ? 0 : EINVAL;
+}
+
+/* Boot time in seconds since the epoch: the btime line of /proc/stat. */
+static int
+boot_time(unsigned long long *seconds)
+{
+	char buf[16384];
+	const char *p;
+	int err = read_small("/proc/stat", buf, sizeof(buf));
+
+	if (err != 0)
+		return err;
+	p = strstr(buf, "\nbtime ");
+	if (p == NULL)
+		return EINVAL;
+	return sscanf(p + 7, "%llu", seconds) == 1 ? 0 : EINVAL;
+}
+
+int
+procstat_init(struct procstat_fixed *fixed)
+{
+	unsigned long long ticks, boot;
+	long hz = sysconf(_SC_CLK_TCK);
+	int err;
+
+	fixed->page_size = sysconf(_SC_PAGESIZE);
+	if (hz <= 0 || fixed->page_size <= 0)
+		return EINVAL;
+	if ((err = start_ticks(&ticks)) != 0 || (err = boot_time(&boot)) != 0)
+		return err;
+	fixed->start_time_seconds = (double)boot + (double)ticks / (double)hz;
+	return 0;
+}
+
+/* Entries of /proc/self/fd, less the one this count opens. */
+static int
+count_fds(double *count)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *entry;
+	long n = 0;
+
+	if (dir == NULL)
+		return errno;
+	while ((entry = readdir(dir)) != NULL)
+		if (entry->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	*count = (double)(n - 1);
+	return 0;
+}
+
+void
+procstat_read(const struct procstat_fixed *fixed, struct idle_process_stats *stats)
+{
+	unsigned long long size_pages, resident_pages;
+	struct rusage usage;
+	struct rlimit limit;
+	char buf[256];
+
+	stats->valid = false;
+	if (read_small("/proc/self/statm", buf, sizeof(buf)) != 0 ||
+	    sscanf(buf, "%llu %llu", &size_pages, &resident_pages) != 2)
+		return;
+	if (getrusage(RUSAGE_SELF, &usage) != 0 || getrlimit(RLIMIT_NOFILE, &limit) != 0)
+		return;
+	if (count_fds(&stats->open_fds) != 0)
+		return;
+	stats->cpu_seconds = (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
+			     (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
+	stats->virtual_bytes = (double)size_pages * (double)fixed->page_size;
+	stats->resident_bytes = (double)resident_pages * (double)fixed->page_size;
+	stats->start_time_seconds = fixed->start_time_seconds;
+	stats->max_fds = limit.rlim_cur == RLIM_INFINITY ? -1 : (double)limit.rlim_cur;
+	stats->valid = true;
+}

@@ -1,0 +1,40 @@
+/* The Prometheus text exposition format (0.0.4) of a snapshot: pure rendering, no IO. */
+#ifndef IDLE_EXPO_H
+#define IDLE_EXPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "idle_buf.h"
+#include "idle_snapshot.h"
+
+/* The exporter's own process, as the Python client exported it by default. */
+struct idle_process_stats {
+	bool valid;
+	double cpu_seconds;
+	double resident_bytes;
+	double virtual_bytes;
+	double start_time_seconds;
+	double open_fds;
+	double max_fds;
+};
+
+/*
+ * Appends to out the label value made from the C string raw: at most cap bytes (never cutting a
+ * UTF-8 sequence), each invalid UTF-8 byte replaced by U+FFFD, then backslash, double quote and
+ * newline escaped.  Pure.
+ */
+void idle_expo_label_value(struct idle_buf *out, const char *raw, size_t cap);
+
+/* Appends a sample value the way Prometheus parses it back exactly: NaN, +Inf, shortest digits. */
+void idle_expo_number(struct idle_buf *out, double value);
+
+/*
+ * Renders every metric of snap, then the process metrics when proc is non-NULL and valid, then
+ * idle_exporter_build_info{version} when version is non-NULL.  Appends to out; out->err tells
+ * whether it all fit.  Pure and reentrant.
+ */
+void idle_expo_render(struct idle_buf *out, const struct idle_snapshot *snap,
+		      const struct idle_process_stats *proc, const char *version);
+
+#endif

@@ -1,0 +1,56 @@
+/* One poll of every source into a snapshot, with the rolling average and error bookkeeping. */
+#ifndef IDLE_SAMPLER_H
+#define IDLE_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "idle_snapshot.h"
+
+/*
+ * Called when a source starts failing (err > 0) and once when it recovers (err == 0), never
+ * on every poll.  detail names the path involved.  Runs on the polling thread.
+ */
+typedef void (*idle_report_fn)(void *arg, enum idle_source source, int err, const char *detail);
+
+struct idle_sampler_config {
+	const char *pts_dir;   /* /dev/pts */
+	const char *dev_dir;   /* /dev */
+	const char *utmp_file; /* /var/run/utmp */
+	const char *proc_dir;  /* /proc */
+	size_t window;         /* polls in the average, >= 1 */
+	bool sessions;         /* sample utmp sessions (user_w_idle_time, idle_sessions) */
+	bool terminals;        /* keep per-terminal values in the snapshot */
+	idle_report_fn report; /* may be NULL */
+	void *report_arg;
+};
+
+#define IDLE_DEFAULT_PTS_DIR "/dev/pts"
+#define IDLE_DEFAULT_DEV_DIR "/dev"
+#define IDLE_DEFAULT_UTMP_FILE "/var/run/utmp"
+#define IDLE_DEFAULT_PROC_DIR "/proc"
+#define IDLE_DEFAULT_WINDOW 60
+#define IDLE_DEFAULT_POLL_SECONDS 1.0
+
+/* Fills config with the defaults above. */
+void idle_sampler_config_defaults(struct idle_sampler_config *config);
+
+struct idle_sampler;
+
+/* Returns a new sampler (paths copied), or NULL with errno set (ENOMEM, EINVAL). */
+struct idle_sampler *idle_sampler_new(const struct idle_sampler_config *config);
+
+/* Frees it; NULL is fine. */
+void idle_sampler_free(struct idle_sampler *sampler);
+
+/*
+ * Polls every source at now (CLOCK_REALTIME) into snap, which is cleared first and must have
+ * been initialised.  A source that fails leaves its values out and counts an error.
+ * Returns 0, or ENOMEM when the snapshot could not hold the terminals (counted as a pts error).
+ * Reentrant; a sampler is used by one thread at a time.
+ */
+int idle_sampler_poll(struct idle_sampler *sampler, const struct timespec *now,
+		      struct idle_snapshot *snap);
+
+#endif

@@ -1,0 +1,35 @@
+/* Logged-in sessions and their idle time as procps w computes it, without running w. */
+#ifndef IDLE_SESSIONS_H
+#define IDLE_SESSIONS_H
+
+#include <time.h>
+
+#include "idle_snapshot.h"
+
+struct idle_sessions_paths {
+	const char *utmp_file; /* e.g. /var/run/utmp */
+	const char *dev_dir;   /* e.g. /dev: a tty is dev_dir + "/" + ut_line */
+	const char *proc_dir;  /* e.g. /proc */
+};
+
+/* Opaque: the paths (copied) and whatever caches keep a poll cheap. */
+struct idle_sessions;
+
+/* Returns a new sampler of sessions, or NULL with errno set (ENOMEM, EINVAL for a NULL path). */
+struct idle_sessions *idle_sessions_new(const struct idle_sessions_paths *paths);
+
+/* Frees it; NULL is fine. */
+void idle_sessions_free(struct idle_sessions *sessions);
+
+/*
+ * Samples the sessions at now.  Sets snap->has_sessions, session_count, has_w_idle,
+ * w_idle_seconds and w_process.  err[source] is set to 0 or a positive errno for each of
+ * IDLE_SOURCE_UTMP, IDLE_SOURCE_DEV and IDLE_SOURCE_PROC; other entries are left alone.
+ * A failure leaves has_sessions false: no stale or made-up value.
+ * Returns 0 when the session values are valid, else the first error.
+ * Reentrant: no global state; one struct idle_sessions per thread at a time.
+ */
+int idle_sessions_sample(struct idle_sessions *sessions, const struct timespec *now,
+			 struct idle_snapshot *snap, int err[IDLE_SOURCE_COUNT]);
+
+#endif

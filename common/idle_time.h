@@ -1,0 +1,14 @@
+/* Ages from timestamps: pure arithmetic on struct timespec. */
+#ifndef IDLE_TIME_H
+#define IDLE_TIME_H
+
+#include <stdbool.h>
+#include <time.h>
+
+/* Seconds from then to now at nanosecond precision; a time in the future clamps to 0. */
+double idle_time_age_seconds(const struct timespec *now, const struct timespec *then);
+
+/* True when a is later than b. */
+bool idle_time_after(const struct timespec *a, const struct timespec *b);
+
+#endif

@@ -1,0 +1,3 @@
+# common/: sessions (utmp, tty devices, /proc), as procps w sees them.
+common_libidle_la_SOURCES += \
+	common/idle_sessions.c common/idle_sessions.h

@@ -1,0 +1,252 @@
+/* Unit tests of the exposition rendering: golden text, label escaping, UTF-8 repair, numbers. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idle_expo.h"
+
+struct label_case {
+	const char *name;
+	const char *raw;
+	size_t cap;
+	const char *want;
+};
+
+static const struct label_case label_cases[] = {
+	{"plain", "bash", 128, "bash"},
+	{"empty", "", 128, ""},
+	{"backslash", "a\\b", 128, "a\\\\b"},
+	{"double quote", "a\"b", 128, "a\\\"b"},
+	{"newline", "a\nb", 128, "a\\nb"},
+	{"injection attempt", "x\"} 1\nevil_metric 2", 128, "x\\\"} 1\\nevil_metric 2"},
+	{"valid UTF-8 kept", "caf\xc3\xa9", 128, "caf\xc3\xa9"},
+	{"invalid byte replaced", "a\xffz", 128, "a\xef\xbf\xbdz"},
+	{"lone continuation replaced", "\x80", 128, "\xef\xbf\xbd"},
+	{"overlong form replaced", "\xc0\xaf", 128, "\xef\xbf\xbd\xef\xbf\xbd"},
+	{"surrogate replaced", "\xed\xa0\x80", 128, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+	{"truncated sequence replaced", "\xe2\x82", 128, "\xef\xbf\xbd\xef\xbf\xbd"},
+	{"cap cuts", "abcdef", 3, "abc"},
+	{"cap never splits a sequence", "ab\xc3\xa9", 3, "ab"},
+	{"invalid byte at the cap replaced", "ab\xff\xa9", 3, "ab\xef\xbf\xbd"},
+	{"four-byte sequence kept", "\xf0\x9f\x98\x80", 128, "\xf0\x9f\x98\x80"},
+	{"past U+10FFFF replaced", "\xf4\x90\x80\x80", 128,
+	 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+};
+
+START_TEST(test_label_cases)
+{
+	const struct label_case *c = &label_cases[_i];
+	struct idle_buf buf;
+
+	idle_buf_init(&buf);
+	idle_expo_label_value(&buf, c->raw, c->cap);
+	ck_assert_msg(buf.err == 0, "%s: err", c->name);
+	ck_assert_msg(buf.len == strlen(c->want) && memcmp(buf.data ? buf.data : "", c->want,
+							   buf.len) == 0,
+		      "%s: got '%s'", c->name, buf.data ? buf.data : "");
+	idle_buf_free(&buf);
+}
+END_TEST
+
+struct number_case {
+	const char *name;
+	double value;
+	const char *want;
+};
+
+static const struct number_case number_cases[] = {
+	{"integer", 24, "24"},
+	{"fraction", 14.945897, "14.945897"},
+	{"shortest round trip", 0.1, "0.1"},
+	{"needs 17 digits", 11.900574714285712, "11.900574714285712"},
+	{"nan", NAN, "NaN"},
+	{"plus infinity", INFINITY, "+Inf"},
+	{"minus infinity", -INFINITY, "-Inf"},
+	{"zero", 0, "0"},
+};
+
+START_TEST(test_number_cases)
+{
+	const struct number_case *c = &number_cases[_i];
+	struct idle_buf buf;
+
+	idle_buf_init(&buf);
+	idle_expo_number(&buf, c->value);
+	ck_assert_msg(strcmp(buf.data, c->want) == 0, "%s: got %s", c->name, buf.data);
+	idle_buf_free(&buf);
+}
+END_TEST
+
+static const char golden_full[] =
+	"# HELP user_input_idle_time Time since last user input, based on /dev/pts mod time\n"
+	"# TYPE user_input_idle_time gauge\n"
+	"user_input_idle_time 14.945897\n"
+	"# HELP avg_user_input_idle_time Time since last user input, 1 minute average based on 1 "
+	"second polls to improve reliability regardless of prometheus poll rate, based on /dev/pts "
+	"mod time\n"
+	"# TYPE avg_user_input_idle_time gauge\n"
+	"avg_user_input_idle_time 11.900574714285712\n"
+	"# HELP user_w_idle_time Time since last user input based on w, process label shows the "
+	"WHAT Field of w\n"
+	"# TYPE user_w_idle_time gauge\n"
+	"user_w_idle_time{process=\"-bash\"} 24\n"
+	"# HELP idle_terminals Open terminals in the pts directory, ptmx excluded.\n"
+	"# TYPE idle_terminals gauge\n"
+	"idle_terminals 1\n"
+	"# HELP idle_input_seconds Seconds since any terminal last read input (newest atime in the "
+	"pts directory).\n"
+	"# TYPE idle_input_seconds gauge\n"
+	"idle_input_seconds 30\n"
+	"# HELP idle_output_seconds Seconds since any terminal last wrote output (newest mtime in "
+	"the pts directory).\n"
+	"# TYPE idle_output_seconds gauge\n"
+	"idle_output_seconds 2.5\n"
+	"# HELP idle_terminal_input_seconds Seconds since the terminal last read input (its "
+	"atime).\n"
+	"# TYPE idle_terminal_input_seconds gauge\n"
+	"idle_terminal_input_seconds{tty=\"pts/0\",user=\"alice\"} 30\n"
+	"# HELP idle_terminal_output_seconds Seconds since the terminal last wrote output (its "
+	"mtime).\n"
+	"# TYPE idle_terminal_output_seconds gauge\n"
+	"idle_terminal_output_seconds{tty=\"pts/0\",user=\"alice\"} 2.5\n"
+	"# HELP idle_sessions Live login sessions: utmp records of existing users whose login "
+	"process runs.\n"
+	"# TYPE idle_sessions gauge\n"
+	"idle_sessions 1\n"
+	"# HELP idle_collect_errors_total Polls in which a source could not be read, by source.\n"
+	"# TYPE idle_collect_errors_total counter\n"
+	"idle_collect_errors_total{source=\"pts\"} 0\n"
+	"idle_collect_errors_total{source=\"utmp\"} 2\n"
+	"idle_collect_errors_total{source=\"dev\"} 0\n"
+	"idle_collect_errors_total{source=\"proc\"} 0\n"
+	"# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+	"# TYPE process_cpu_seconds_total counter\n"
+	"process_cpu_seconds_total 0.25\n"
+	"# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+	"# TYPE process_resident_memory_bytes gauge\n"
+	"process_resident_memory_bytes 1048576\n"
+	"# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
+	"# TYPE process_virtual_memory_bytes gauge\n"
+	"process_virtual_memory_bytes 8388608\n"
+	"# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
+	"# TYPE process_start_time_seconds gauge\n"
+	"process_start_time_seconds 1700000000.5\n"
+	"# HELP process_open_fds Number of open file descriptors.\n"
+	"# TYPE process_open_fds gauge\n"
+	"process_open_fds 7\n"
+	"# HELP process_max_fds Maximum number of open file descriptors.\n"
+	"# TYPE process_max_fds gauge\n"
+	"process_max_fds 1024\n"
+	"# HELP idle_exporter_build_info A metric with a constant '1' value labeled by the version "
+	"of idle-exporter.\n"
+	"# TYPE idle_exporter_build_info gauge\n"
+	"idle_exporter_build_info{version=\"1.2.3\"} 1\n";
+
+START_TEST(test_golden_full)
+{
+	struct idle_terminal term = {"pts/0", "alice", 30, 2.5};
+	struct idle_process_stats proc = {true, 0.25, 1048576, 8388608, 1700000000.5, 7, 1024};
+	struct idle_snapshot snap;
+	struct idle_buf buf;
+
+	idle_snapshot_init(&snap);
+	snap.has_pts_age = true;
+	snap.pts_age_seconds = 14.945897;
+	snap.has_pts_average = true;
+	snap.pts_average_seconds = 11.900574714285712;
+	snap.has_terminals = true;
+	snap.terminal_count = 1;
+	snap.has_input = true;
+	snap.input_seconds = 30;
+	snap.output_seconds = 2.5;
+	ck_assert_int_eq(idle_snapshot_add_terminal(&snap, &term), 0);
+	snap.has_sessions = true;
+	snap.session_count = 1;
+	snap.has_w_idle = true;
+	snap.w_idle_seconds = 24;
+	strcpy(snap.w_process, "-bash");
+	snap.errors[IDLE_SOURCE_UTMP] = 2;
+	idle_buf_init(&buf);
+	idle_expo_render(&buf, &snap, &proc, "1.2.3");
+	ck_assert_int_eq(buf.err, 0);
+	ck_assert_str_eq(buf.data, golden_full);
+	idle_buf_free(&buf);
+	idle_snapshot_free(&snap);
+}
+END_TEST
+
+static const char golden_nothing[] =
+	"# HELP user_w_idle_time Time since last user input based on w, process label shows the "
+	"WHAT Field of w\n"
+	"# TYPE user_w_idle_time gauge\n"
+	"user_w_idle_time{process=\"\"} NaN\n"
+	"# HELP idle_sessions Live login sessions: utmp records of existing users whose login "
+	"process runs.\n"
+	"# TYPE idle_sessions gauge\n"
+	"idle_sessions 0\n"
+	"# HELP idle_collect_errors_total Polls in which a source could not be read, by source.\n"
+	"# TYPE idle_collect_errors_total counter\n"
+	"idle_collect_errors_total{source=\"pts\"} 1\n"
+	"idle_collect_errors_total{source=\"utmp\"} 0\n"
+	"idle_collect_errors_total{source=\"dev\"} 0\n"
+	"idle_collect_errors_total{source=\"proc\"} 0\n";
+
+/* Failed pts, no session: the seed's NaN line, pts values left out, no process metrics. */
+START_TEST(test_golden_no_session_pts_failed)
+{
+	struct idle_snapshot snap;
+	struct idle_buf buf;
+
+	idle_snapshot_init(&snap);
+	snap.has_sessions = true;
+	snap.errors[IDLE_SOURCE_PTS] = 1;
+	idle_buf_init(&buf);
+	idle_expo_render(&buf, &snap, NULL, NULL);
+	ck_assert_str_eq(buf.data, golden_nothing);
+	idle_buf_free(&buf);
+	idle_snapshot_free(&snap);
+}
+END_TEST
+
+/* A hostile process name stays inside its label. */
+START_TEST(test_hostile_process_label)
+{
+	struct idle_snapshot snap;
+	struct idle_buf buf;
+
+	idle_snapshot_init(&snap);
+	snap.has_sessions = true;
+	snap.has_w_idle = true;
+	snap.w_idle_seconds = 1;
+	strcpy(snap.w_process, "a\"}\n\\x\xff");
+	idle_buf_init(&buf);
+	idle_expo_render(&buf, &snap, NULL, NULL);
+	ck_assert_ptr_nonnull(
+		strstr(buf.data, "user_w_idle_time{process=\"a\\\"}\\n\\\\x\xef\xbf\xbd\"} 1\n"));
+	idle_buf_free(&buf);
+	idle_snapshot_free(&snap);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("expo");
+	TCase *tc = tcase_create("expo");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_loop_test(tc, test_label_cases, 0, sizeof(label_cases) / sizeof(label_cases[0]));
+	tcase_add_loop_test(tc, test_number_cases, 0,
+			    sizeof(number_cases) / sizeof(number_cases[0]));
+	tcase_add_test(tc, test_golden_full);
+	tcase_add_test(tc, test_golden_no_session_pts_failed);
+	tcase_add_test(tc, test_hostile_process_label);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

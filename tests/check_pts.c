@@ -1,0 +1,293 @@
+/* Unit tests of the pts directory scan and of the sampler's pts values, on fixture directories. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <errno.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "idle_pts.h"
+#include "idle_sampler.h"
+
+#define NOW 1700000000L
+
+struct entry {
+	const char *name;
+	time_t atime;
+	long atime_ns;
+	time_t mtime;
+	long mtime_ns;
+};
+
+struct pts_case {
+	const char *name;
+	struct entry entries[4];
+	size_t nentries;
+	const char *dangling; /* a symlink to nowhere: an entry gone between readdir and stat */
+	bool missing_dir;
+	int err;
+	bool has_age;
+	double age;
+	size_t terminals;
+	bool has_input;
+	double input;
+	double output;
+};
+
+static const struct pts_case pts_cases[] = {
+	{"newest mtime wins", {{"0", NOW - 50, 0, NOW - 40, 0}, {"1", NOW - 9, 0, NOW - 7, 0},
+	  {"2", NOW - 3, 0, NOW - 30, 0}}, 3, NULL, false, 0, true, 7, 3, true, 3, 7},
+	{"ptmx alone: age since mount, no terminal", {{"ptmx", NOW - 900, 0, NOW - 600, 0}}, 1,
+	 NULL, false, 0, true, 600, 0, false, 0, 0},
+	{"ptmx newer than terminals counts for the seed age only",
+	 {{"ptmx", NOW - 5, 0, NOW - 2, 0}, {"4", NOW - 20, 0, NOW - 10, 0}}, 2, NULL, false, 0,
+	 true, 2, 1, true, 20, 10},
+	{"nanoseconds kept", {{"0", NOW - 2, 500000000, NOW - 2, 250000000}}, 1, NULL, false, 0,
+	 true, 1.75, 1, true, 1.5, 1.75},
+	{"future times clamp to zero", {{"0", NOW + 100, 0, NOW + 50, 0}}, 1, NULL, false, 0, true,
+	 0, 1, true, 0, 0},
+	{"empty directory has no age", {{0}}, 0, NULL, false, 0, false, 0, 0, false, 0, 0},
+	{"missing directory is an error", {{0}}, 0, NULL, true, ENOENT, false, 0, 0, false, 0, 0},
+	{"entry vanished before stat is an error", {{"0", NOW - 1, 0, NOW - 1, 0}}, 1, "5", false,
+	 ENOENT, false, 0, 0, false, 0, 0},
+};
+
+/* Builds the case's directory; returns the fixture root, *pts set to the directory to scan. */
+static char *
+build(const struct pts_case *c, char **pts)
+{
+	char *root = fixture_dir();
+	char *link;
+	size_t i;
+
+	if (asprintf(pts, "%s/pts", root) < 0)
+		abort();
+	if (!c->missing_dir)
+		ck_assert_msg(mkdir(*pts, 0755) == 0, "%s: mkdir", c->name);
+	for (i = 0; i < c->nentries; i++) {
+		char *rel;
+		const struct entry *e = &c->entries[i];
+
+		if (asprintf(&rel, "pts/%s", e->name) < 0)
+			abort();
+		fixture_file(root, rel, e->atime, e->atime_ns, e->mtime, e->mtime_ns);
+		free(rel);
+	}
+	if (c->dangling != NULL) {
+		if (asprintf(&link, "%s/%s", *pts, c->dangling) < 0)
+			abort();
+		ck_assert_msg(symlink("/nonexistent/idle-test", link) == 0, "%s: symlink", c->name);
+		free(link);
+	}
+	return root;
+}
+
+static bool
+near(double a, double b)
+{
+	return fabs(a - b) < 1e-6;
+}
+
+START_TEST(test_pts_cases)
+{
+	const struct pts_case *c = &pts_cases[_i];
+	struct idle_sampler_config config;
+	struct timespec now = {NOW, 0};
+	struct idle_sampler *sampler;
+	struct idle_snapshot snap;
+	char *pts, *root = build(c, &pts);
+
+	idle_sampler_config_defaults(&config);
+	config.pts_dir = pts;
+	config.sessions = false;
+	sampler = idle_sampler_new(&config);
+	ck_assert_msg(sampler != NULL, "%s: sampler", c->name);
+	idle_snapshot_init(&snap);
+	ck_assert_msg(idle_sampler_poll(sampler, &now, &snap) == 0, "%s: poll", c->name);
+
+	ck_assert_msg(snap.errors[IDLE_SOURCE_PTS] == (c->err ? 1u : 0u), "%s: errors %llu",
+		      c->name, (unsigned long long)snap.errors[IDLE_SOURCE_PTS]);
+	ck_assert_msg(snap.has_terminals == (c->err == 0), "%s: has_terminals", c->name);
+	ck_assert_msg(snap.has_pts_age == c->has_age, "%s: has_age", c->name);
+	ck_assert_msg(snap.has_pts_average == c->has_age, "%s: has_average", c->name);
+	if (c->has_age) {
+		ck_assert_msg(near(snap.pts_age_seconds, c->age), "%s: age %.9f, want %.9f",
+			      c->name, snap.pts_age_seconds, c->age);
+		ck_assert_msg(near(snap.pts_average_seconds, c->age), "%s: average", c->name);
+	}
+	ck_assert_msg(snap.terminal_count == c->terminals, "%s: terminals %zu", c->name,
+		      snap.terminal_count);
+	ck_assert_msg(snap.terminals_len == c->terminals, "%s: terminal list", c->name);
+	ck_assert_msg(snap.has_input == c->has_input, "%s: has_input", c->name);
+	if (c->has_input) {
+		ck_assert_msg(near(snap.input_seconds, c->input), "%s: input %.9f", c->name,
+			      snap.input_seconds);
+		ck_assert_msg(near(snap.output_seconds, c->output), "%s: output %.9f", c->name,
+			      snap.output_seconds);
+	}
+	idle_snapshot_free(&snap);
+	idle_sampler_free(sampler);
+	free(pts);
+	fixture_remove(root);
+}
+END_TEST
+
+/* Reports received by the sampler's callback. */
+struct reports {
+	int count;
+	int last_err;
+};
+
+static void
+record(void *arg, enum idle_source source, int err, const char *detail)
+{
+	struct reports *r = arg;
+
+	ck_assert_int_eq(source, IDLE_SOURCE_PTS);
+	ck_assert_ptr_nonnull(detail);
+	r->count++;
+	r->last_err = err;
+}
+
+/* A failing source is reported once when it starts and once when it clears, counted each poll. */
+START_TEST(test_error_reported_once_and_recovers)
+{
+	char *root = fixture_dir(), *pts;
+	struct idle_sampler_config config;
+	struct reports reports = {0, 0};
+	struct timespec now = {NOW, 0};
+	struct idle_sampler *sampler;
+	struct idle_snapshot snap;
+	int i;
+
+	if (asprintf(&pts, "%s/pts", root) < 0)
+		abort();
+	idle_sampler_config_defaults(&config);
+	config.pts_dir = pts;
+	config.sessions = false;
+	config.report = record;
+	config.report_arg = &reports;
+	sampler = idle_sampler_new(&config);
+	idle_snapshot_init(&snap);
+	for (i = 0; i < 3; i++)
+		idle_sampler_poll(sampler, &now, &snap);
+	ck_assert_int_eq(reports.count, 1);
+	ck_assert_int_eq(reports.last_err, ENOENT);
+	ck_assert_uint_eq(snap.errors[IDLE_SOURCE_PTS], 3);
+	ck_assert(!snap.has_pts_age);
+
+	fixture_file(root, "pts/0", NOW - 4, 0, NOW - 4, 0);
+	idle_sampler_poll(sampler, &now, &snap);
+	ck_assert_int_eq(reports.count, 2);
+	ck_assert_int_eq(reports.last_err, 0);
+	ck_assert_uint_eq(snap.errors[IDLE_SOURCE_PTS], 3);
+	ck_assert(snap.has_pts_age);
+	ck_assert(near(snap.pts_age_seconds, 4));
+	/* The failed polls left nothing in the average. */
+	ck_assert(near(snap.pts_average_seconds, 4));
+
+	idle_snapshot_free(&snap);
+	idle_sampler_free(sampler);
+	free(pts);
+	fixture_remove(root);
+}
+END_TEST
+
+/* The average is the mean of the ages at each poll over the window, on the injected clock. */
+START_TEST(test_average_over_polls)
+{
+	char *root = fixture_dir(), *pts;
+	struct idle_sampler_config config;
+	struct idle_sampler *sampler;
+	struct idle_snapshot snap;
+	struct timespec now = {NOW, 0};
+	int i;
+
+	if (asprintf(&pts, "%s/pts", root) < 0)
+		abort();
+	fixture_file(root, "pts/0", NOW, 0, NOW, 0);
+	idle_sampler_config_defaults(&config);
+	config.pts_dir = pts;
+	config.sessions = false;
+	config.window = 3;
+	sampler = idle_sampler_new(&config);
+	idle_snapshot_init(&snap);
+	/* Ages 0, 1, 2, 3, 4 at five 1-second polls: the window of 3 holds 2, 3, 4. */
+	for (i = 0; i < 5; i++) {
+		now.tv_sec = NOW + i;
+		idle_sampler_poll(sampler, &now, &snap);
+	}
+	ck_assert(near(snap.pts_age_seconds, 4));
+	ck_assert_msg(near(snap.pts_average_seconds, 3), "average %g", snap.pts_average_seconds);
+	idle_snapshot_free(&snap);
+	idle_sampler_free(sampler);
+	free(pts);
+	fixture_remove(root);
+}
+END_TEST
+
+/* Per-terminal values: sorted as numbers, owner named, gone once the terminal closes. */
+START_TEST(test_terminal_list)
+{
+	char *root = fixture_dir(), *pts;
+	struct idle_sampler_config config;
+	struct idle_sampler *sampler;
+	struct idle_snapshot snap;
+	struct timespec now = {NOW, 0};
+	struct passwd *pw;
+	char owner[64];
+
+	if (asprintf(&pts, "%s/pts", root) < 0)
+		abort();
+	fixture_file(root, "pts/10", NOW - 1, 0, NOW - 2, 0);
+	fixture_file(root, "pts/2", NOW - 3, 0, NOW - 4, 0);
+	fixture_file(root, "pts/ptmx", NOW, 0, NOW, 0);
+	idle_sampler_config_defaults(&config);
+	config.pts_dir = pts;
+	config.sessions = false;
+	sampler = idle_sampler_new(&config);
+	idle_snapshot_init(&snap);
+	idle_sampler_poll(sampler, &now, &snap);
+	ck_assert_uint_eq(snap.terminals_len, 2);
+	ck_assert_str_eq(snap.terminals[0].tty, "pts/2");
+	ck_assert_str_eq(snap.terminals[1].tty, "pts/10");
+	ck_assert(near(snap.terminals[0].input_seconds, 3));
+	ck_assert(near(snap.terminals[0].output_seconds, 4));
+	pw = getpwuid(getuid());
+	snprintf(owner, sizeof(owner), "%s", pw != NULL ? pw->pw_name : "?");
+	ck_assert_str_eq(snap.terminals[0].user, owner);
+
+	fixture_unlink(root, "pts/2");
+	idle_sampler_poll(sampler, &now, &snap);
+	ck_assert_uint_eq(snap.terminals_len, 1);
+	ck_assert_str_eq(snap.terminals[0].tty, "pts/10");
+	idle_snapshot_free(&snap);
+	idle_sampler_free(sampler);
+	free(pts);
+	fixture_remove(root);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("pts");
+	TCase *tc = tcase_create("pts");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_loop_test(tc, test_pts_cases, 0, sizeof(pts_cases) / sizeof(pts_cases[0]));
+	tcase_add_test(tc, test_error_reported_once_and_recovers);
+	tcase_add_test(tc, test_average_over_polls);
+	tcase_add_test(tc, test_terminal_list);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

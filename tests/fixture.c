@@ -1,0 +1,97 @@
+/* Test fixtures: private directories under $TMPDIR holding files with chosen times. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+/* Fixture failures abort the test binary: Check reports the crash with the test's name. */
+static void
+fixture_die(const char *what, const char *path)
+{
+	perror(what);
+	fprintf(stderr, "fixture: %s\n", path);
+	abort();
+}
+
+char *
+fixture_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *path;
+
+	if (asprintf(&path, "%s/idle-check.XXXXXX", tmp && tmp[0] ? tmp : "/tmp") < 0)
+		fixture_die("asprintf", "");
+	if (mkdtemp(path) == NULL)
+		fixture_die("mkdtemp", path);
+	return path;
+}
+
+/* mkdir -p of the directories leading to path. */
+static void
+make_parents(char *path)
+{
+	char *slash;
+
+	for (slash = strchr(path + 1, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(path, 0755) != 0 && access(path, F_OK) != 0)
+			fixture_die("mkdir", path);
+		*slash = '/';
+	}
+}
+
+void
+fixture_file(const char *dir, const char *name, time_t atime, long atime_ns, time_t mtime,
+	     long mtime_ns)
+{
+	struct timespec times[2] = {{atime, atime_ns}, {mtime, mtime_ns}};
+	char *path;
+	int fd;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		fixture_die("asprintf", name);
+	make_parents(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fixture_die("open", path);
+	if (close(fd) != 0)
+		fixture_die("close", path);
+	if (utimensat(AT_FDCWD, path, times, 0) != 0)
+		fixture_die("utimensat", path);
+	free(path);
+}
+
+void
+fixture_unlink(const char *dir, const char *name)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		fixture_die("asprintf", name);
+	if (unlink(path) != 0)
+		fixture_die("unlink", path);
+	free(path);
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void
+fixture_remove(char *dir)
+{
+	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		fixture_die("nftw", dir);
+	free(dir);
+}

@@ -1,0 +1,20 @@
+/* Test fixtures: private directories under $TMPDIR holding files with chosen times. */
+#ifndef IDLE_FIXTURE_H
+#define IDLE_FIXTURE_H
+
+#include <time.h>
+
+/* Makes a new empty directory under $TMPDIR (or /tmp); returns its malloc'd path or aborts. */
+char *fixture_dir(void);
+
+/* Creates dir/name (parents too) with the given atime and mtime (seconds, nanoseconds). */
+void fixture_file(const char *dir, const char *name, time_t atime, long atime_ns, time_t mtime,
+		  long mtime_ns);
+
+/* Removes a file of the fixture. */
+void fixture_unlink(const char *dir, const char *name);
+
+/* Removes the whole tree and frees the path. */
+void fixture_remove(char *dir);
+
+#endif
