@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs, on Debian 12 as root, what building idle needs; with --test, what its test suite needs.
+set -eu
+build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev"
+# collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
+tests="check curl python3 procps bsdutils prometheus collectd-core collectd-dev libprotobuf-c1
+       snmpd snmp"
+want=$build
+[ "${1:-}" = "--test" ] && want="$build $tests"
+missing=""
+for pkg in $want; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
