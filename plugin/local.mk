@@ -1,1 +1,18 @@
-# (empty for now)
+# plugin/: the collectd read plugin idle.so (LoadPlugin idle), when configure found collectd-dev.
+if BUILD_PLUGIN
+collectd_plugin_LTLIBRARIES = plugin/idle.la
+endif
+plugin_idle_la_SOURCES = \
+	plugin/idle.c \
+	plugin/idle_plugin_config.c plugin/idle_plugin_config.h \
+	plugin/idle_plugin_map.c plugin/idle_plugin_map.h \
+	plugin/idle_plugin_poller.c plugin/idle_plugin_poller.h \
+	plugin/idle_plugin_read.c plugin/idle_plugin_read.h
+# collectd's config.h owns PACKAGE_*: our version goes in under its own name.
+plugin_idle_la_CPPFLAGS = $(AM_CPPFLAGS) $(COLLECTD_CPPFLAGS) \
+	-DIDLE_PLUGIN_VERSION='"$(VERSION)"'
+# A module loaded by name, no version suffix (collectd loads idle.so), one exported symbol.
+plugin_idle_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-export-symbols-regex '^module_register$$'
+plugin_idle_la_LIBADD = common/libidle.la
+EXTRA_DIST += plugin/collectd.m4 plugin/README-section.md

@@ -1,0 +1,44 @@
+/* The <Plugin idle> block: keys, defaults and validation, on collectd's parsed config tree. */
+#ifndef IDLE_PLUGIN_CONFIG_H
+#define IDLE_PLUGIN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "idle_sampler.h"
+#include "liboconfig/oconfig.h"
+
+/* Bounds of the numeric keys; a value outside is an error, never silently clamped. */
+#define IDLE_PLUGIN_WINDOW_MAX 86400
+#define IDLE_PLUGIN_POLL_MIN 0.01
+#define IDLE_PLUGIN_POLL_MAX 3600.0
+
+struct idle_plugin_config {
+	char *pts_dir;   /* PtsDir, default /dev/pts */
+	char *dev_dir;   /* DevDir, default /dev */
+	char *utmp_file; /* UtmpFile, default /var/run/utmp */
+	char *proc_dir;  /* ProcDir, default /proc */
+	size_t window;   /* AverageWindow: polls in the average, default 60 */
+	double poll_seconds;   /* PollInterval, default 1 */
+	bool report_terminals; /* ReportTerminals, default false */
+};
+
+/* Sets the defaults.  Returns 0 or ENOMEM (cfg then frees cleanly). */
+int idle_plugin_config_init(struct idle_plugin_config *cfg);
+
+/* Frees the strings; fine after a failed init. */
+void idle_plugin_config_free(struct idle_plugin_config *cfg);
+
+/*
+ * Applies the children of a <Plugin idle> block to cfg; a later key overrides an earlier one.
+ * Returns 0, EINVAL with a message naming the key in err (an unknown key, a missing, extra or
+ * bad value), or ENOMEM.  cfg keeps the keys applied before the error.  Pure.
+ */
+int idle_plugin_config_apply(struct idle_plugin_config *cfg, const oconfig_item_t *block,
+			     char *err, size_t err_size);
+
+/* Fills sampler (pointing into cfg, which must outlive it) from cfg. */
+void idle_plugin_config_sampler(const struct idle_plugin_config *cfg,
+				struct idle_sampler_config *sampler);
+
+#endif

@@ -1,0 +1,27 @@
+/* collectd's read callback body: copy the latest snapshot, map it, dispatch it. */
+#ifndef IDLE_PLUGIN_READ_H
+#define IDLE_PLUGIN_READ_H
+
+#include <stdbool.h>
+
+#include "idle_plugin_poller.h"
+
+/* The read side's buffers, reused from one read to the next. */
+struct idle_plugin_reader;
+
+/* Returns a reader (per-terminal values only when terminals), or NULL with errno ENOMEM. */
+struct idle_plugin_reader *idle_plugin_reader_new(bool terminals);
+
+/* Frees it; NULL is fine. */
+void idle_plugin_reader_free(struct idle_plugin_reader *reader);
+
+/*
+ * Dispatches the values of the poller's latest snapshot as gauges and counters of plugin "idle",
+ * each with the interval of the current read, so write_prometheus keeps every series between
+ * reads.  Never does IO and never waits longer than a snapshot copy.  Returns 0, also when there
+ * is nothing to dispatch yet or some values were lost for lack of memory (logged): a normal
+ * race must not make collectd back off.  Called by one read thread at a time.
+ */
+int idle_plugin_reader_read(struct idle_plugin_reader *reader, struct idle_plugin_poller *poller);
+
+#endif
