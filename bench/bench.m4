@@ -1,0 +1,1 @@
+dnl Benchmarks: owned by the performance work.

@@ -1,0 +1,1 @@
+dnl Fuzzing targets (libFuzzer): owned by the reliability work.

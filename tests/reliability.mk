@@ -1,0 +1,1 @@
+# Reliability tests (HTTP limits, hostile input, faults, valgrind).
