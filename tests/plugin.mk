@@ -16,3 +16,13 @@ tests_check_plugin_map_SOURCES = tests/check_plugin_map.c \
 tests_check_plugin_map_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugin
 tests_check_plugin_map_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_plugin_map_LDADD = common/libidle.la $(CHECK_LIBS) -lm
+
+# Integration tests: the real collectd 5.12 (Debian collectd-core, libprotobuf-c1 for
+# write_prometheus), Prometheus and snmpd; each skips when what it drives is not installed.
+PLUGIN_TESTS = \
+	tests/collectd-values.test \
+	tests/collectd-average.test \
+	tests/collectd-config.test
+TESTS += $(PLUGIN_TESTS)
+dist_noinst_SCRIPTS += $(PLUGIN_TESTS)
+dist_noinst_DATA += tests/collectd-lib.sh
