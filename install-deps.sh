@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs, on Debian 12 as root, what building idle needs; with --test, what its test suite needs.
 set -eu
-build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev"
+build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev zlib1g-dev"
 # collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
 tests="check curl python3 procps bsdutils prometheus collectd-core collectd-dev libprotobuf-c1
        snmpd snmp"

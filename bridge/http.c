@@ -7,6 +7,7 @@
 
 #include "http.h"
 #include "listen.h"
+#include "negotiate.h"
 
 /* Prints libmicrohttpd's own errors as one prefixed line each. */
 static void
@@ -46,16 +47,88 @@ answer_status(struct MHD_Connection *conn, unsigned status, const char *body)
 	return ret;
 }
 
-/* Serves the metrics page. */
+/* Serves the metrics page in the format and encoding the scraper asked for. */
 static enum MHD_Result
 answer_metrics(struct http *http, struct MHD_Connection *conn)
 {
-	struct MHD_Response *response = page_current(http->page);
+	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							 MHD_HTTP_HEADER_ACCEPT);
+	const char *encoding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							   MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	struct page_variant variant = {IDLE_EXPO_TEXT, negotiate_accepts(encoding, "gzip")};
+	struct MHD_Response *response;
+
+	/* As the Python client did: OpenMetrics whenever the scraper lists it. */
+	if (negotiate_accepts(accept, "application/openmetrics-text"))
+		variant.format = IDLE_EXPO_OPENMETRICS;
+	response = page_current(http->page, variant);
 
 	if (response == NULL)
 		return answer_status(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				     "Out of memory rendering the metrics.\n");
 	return MHD_queue_response(conn, MHD_HTTP_OK, response);
+}
+
+/* A browser on / gets a short page naming the exporter and linking to the metrics. */
+static enum MHD_Result
+answer_landing(struct http *http, struct MHD_Connection *conn)
+{
+	struct MHD_Response *response;
+	enum MHD_Result ret;
+
+	response = MHD_create_response_from_buffer(http->landing.len, http->landing.data,
+						   MHD_RESPMEM_PERSISTENT);
+	if (response == NULL)
+		return MHD_NO;
+	if (MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+				    "text/html; charset=utf-8") != MHD_YES) {
+		MHD_destroy_response(response);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, response);
+	MHD_destroy_response(response);
+	return ret;
+}
+
+/* True when the request's Accept header lists text/html: a person with a browser. */
+static bool
+wants_html(struct MHD_Connection *conn)
+{
+	return negotiate_accepts(
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+		"text/html");
+}
+
+/* Appends text with HTML's special characters escaped. */
+static void
+append_html(struct idle_buf *out, const char *text)
+{
+	for (; *text != '\0'; text++) {
+		switch (*text) {
+		case '&': idle_buf_puts(out, "&amp;"); break;
+		case '<': idle_buf_puts(out, "&lt;"); break;
+		case '>': idle_buf_puts(out, "&gt;"); break;
+		case '"': idle_buf_puts(out, "&quot;"); break;
+		case '\'': idle_buf_puts(out, "&#39;"); break;
+		default: idle_buf_append(out, text, 1);
+		}
+	}
+}
+
+/* Builds the landing page once: its content never changes while the exporter runs. */
+static int
+build_landing(struct http *http, const char *version)
+{
+	struct idle_buf *out = &http->landing;
+
+	idle_buf_init(out);
+	idle_buf_puts(out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+			   "<title>idle-exporter</title></head>\n<body><h1>idle-exporter ");
+	append_html(out, version);
+	idle_buf_puts(out, "</h1>\n<p>Terminal idle time for Prometheus.</p>\n<p><a href=\"");
+	append_html(out, http->telemetry_path);
+	idle_buf_puts(out, "\">Metrics</a></p>\n</body></html>\n");
+	return out->err;
 }
 
 /* Routes a request: GET and HEAD of the telemetry path or /, 404 elsewhere, 405 otherwise. */
@@ -81,6 +154,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return answer_status(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+	if (strcmp(url, http->telemetry_path) != 0 && strcmp(url, "/") == 0 && wants_html(conn))
+		return answer_landing(http, conn);
 	if (strcmp(url, http->telemetry_path) == 0 || strcmp(url, "/") == 0)
 		return answer_metrics(http, conn);
 	return answer_status(conn, MHD_HTTP_NOT_FOUND, "Not Found\n");
@@ -96,9 +171,15 @@ http_start(struct http *http, const struct options *opts, struct page *page, cha
 	memset(http, 0, sizeof(*http));
 	http->page = page;
 	http->telemetry_path = opts->telemetry_path;
+	if (build_landing(http, page->version) != 0) {
+		snprintf(err, errsize, "out of memory");
+		return ENOMEM;
+	}
 	fd = listen_open(opts->listen_host, opts->listen_port, err, errsize);
-	if (fd < 0)
+	if (fd < 0) {
+		idle_buf_free(&http->landing);
 		return EADDRNOTAVAIL;
+	}
 	http->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, handle, http, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_LISTEN_SOCKET, fd,
@@ -109,6 +190,7 @@ http_start(struct http *http, const struct options *opts, struct page *page, cha
 		MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
 	if (http->daemon == NULL) {
 		close(fd);
+		idle_buf_free(&http->landing);
 		snprintf(err, errsize, "cannot start the HTTP server (libmicrohttpd)");
 		return EIO;
 	}
@@ -121,4 +203,5 @@ http_stop(struct http *http)
 	if (http->daemon != NULL)
 		MHD_stop_daemon(http->daemon);
 	http->daemon = NULL;
+	idle_buf_free(&http->landing);
 }

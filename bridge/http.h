@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <microhttpd.h>
 
+#include "idle_buf.h"
 #include "options.h"
 #include "page.h"
 
@@ -12,6 +13,7 @@ struct http {
 	struct MHD_Daemon *daemon;
 	struct page *page;
 	const char *telemetry_path;
+	struct idle_buf landing; /* the HTML page for browsers on / */
 };
 
 /*

@@ -1,35 +1,48 @@
-/* The metrics page: rendered at most once per poll, then the same response serves every scrape. */
+/* The metrics page: rendered at most once per poll per variant, then reused for every scrape. */
 #ifndef IDLE_PAGE_H
 #define IDLE_PAGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <microhttpd.h>
 
-#include "idle_buf.h"
+#include "idle_expo.h"
 #include "idle_snapshot.h"
 #include "poller.h"
 #include "procstat.h"
+
+/* What a scrape asked for: format and compression. */
+struct page_variant {
+	enum idle_expo_format format;
+	bool gzip;
+};
+
+#define PAGE_VARIANTS 4
 
 /* Owned by the HTTP thread alone: libmicrohttpd calls handlers from one polling thread. */
 struct page {
 	struct poller *poller;
 	struct procstat_fixed procstat;
 	const char *version;
-	struct idle_snapshot snapshot; /* the copy the page was rendered from */
+	struct idle_snapshot snapshot;  /* the copy the responses were rendered from */
 	uint64_t generation;
-	struct MHD_Response *response;  /* NULL until the first scrape */
+	bool have_stats;                /* stats read for this generation */
+	struct idle_process_stats stats;
+	struct MHD_Response *responses[PAGE_VARIANTS]; /* NULL: not rendered for this generation */
+	const char *const *extra_headers; /* name, value pairs ending in NULL; may be NULL */
 };
 
 /* Prepares an empty page over poller.  Returns 0 or an errno. */
 int page_init(struct page *page, struct poller *poller, const char *version);
 
 /*
- * Returns the response for the latest snapshot, rendering it first when the poller has published
- * since; NULL when memory ran out (the next call tries again).  The page keeps ownership: queue it, never destroy it.
+ * Returns the response for the latest snapshot in the variant asked for, rendering it first when
+ * the poller has published since; NULL when memory ran out (the next call tries again).  The
+ * page keeps ownership: queue it, never destroy it.
  */
-struct MHD_Response *page_current(struct page *page);
+struct MHD_Response *page_current(struct page *page, struct page_variant variant);
 
-/* Drops the response (connections still sending it keep their reference) and the snapshot. */
+/* Drops the responses (connections still sending one keep their reference) and the snapshot. */
 void page_destroy(struct page *page);
 
 #endif

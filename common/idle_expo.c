@@ -1,4 +1,4 @@
-/* The Prometheus text exposition format (0.0.4) of a snapshot: pure rendering, no IO. */
+/* The Prometheus text format (0.0.4) and OpenMetrics 1.0.0 of a snapshot: pure rendering, no IO. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -96,11 +96,28 @@ idle_expo_number(struct idle_buf *out, double value)
 	idle_buf_puts(out, text);
 }
 
-/* Appends the HELP and TYPE lines of a family (help holds no backslash or newline). */
+/* Appends the HELP and TYPE lines of a gauge (help holds no backslash, quote or newline). */
 static void
 family(struct idle_buf *out, const char *name, const char *type, const char *help)
 {
 	idle_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/*
+ * Appends the HELP and TYPE lines of a counter whose samples are name_total: OpenMetrics names
+ * the family without the suffix, the 0.0.4 text format with it.
+ */
+static void
+counter_family(struct idle_buf *out, enum idle_expo_format format, const char *name_total,
+	       const char *help)
+{
+	size_t len = strlen(name_total);
+
+	if (format == IDLE_EXPO_OPENMETRICS && len > 6 && strcmp(name_total + len - 6, "_total") == 0)
+		idle_buf_printf(out, "# HELP %.*s %s\n# TYPE %.*s counter\n", (int)(len - 6),
+				name_total, help, (int)(len - 6), name_total);
+	else
+		family(out, name_total, "counter", help);
 }
 
 /* Appends "name value\n". */
@@ -191,12 +208,12 @@ render_terminals(struct idle_buf *out, const struct idle_snapshot *snap)
 
 /* Every source's counter, zeros included, so rate() works from the first failure. */
 static void
-render_errors(struct idle_buf *out, const struct idle_snapshot *snap)
+render_errors(struct idle_buf *out, enum idle_expo_format format, const struct idle_snapshot *snap)
 {
 	int source;
 
-	family(out, "idle_collect_errors_total", "counter",
-	       "Polls in which a source could not be read, by source.");
+	counter_family(out, format, "idle_collect_errors_total",
+		       "Polls in which a source could not be read, by source.");
 	for (source = 0; source < IDLE_SOURCE_COUNT; source++) {
 		idle_buf_printf(out, "idle_collect_errors_total{source=\"%s\"} %" PRIu64 "\n",
 				idle_source_name(source), snap->errors[source]);
@@ -205,10 +222,11 @@ render_errors(struct idle_buf *out, const struct idle_snapshot *snap)
 
 /* The process metrics the Python client exported by default, with its HELP texts. */
 static void
-render_process(struct idle_buf *out, const struct idle_process_stats *proc)
+render_process(struct idle_buf *out, enum idle_expo_format format,
+	       const struct idle_process_stats *proc)
 {
-	family(out, "process_cpu_seconds_total", "counter",
-	       "Total user and system CPU time spent in seconds.");
+	counter_family(out, format, "process_cpu_seconds_total",
+		       "Total user and system CPU time spent in seconds.");
 	sample(out, "process_cpu_seconds_total", proc->cpu_seconds);
 	gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.",
 	      proc->resident_bytes);
@@ -221,14 +239,15 @@ render_process(struct idle_buf *out, const struct idle_process_stats *proc)
 }
 
 void
-idle_expo_render(struct idle_buf *out, const struct idle_snapshot *snap,
-		 const struct idle_process_stats *proc, const char *version)
+idle_expo_render(struct idle_buf *out, enum idle_expo_format format,
+		 const struct idle_snapshot *snap, const struct idle_process_stats *proc,
+		 const char *version)
 {
 	render_seed(out, snap);
 	render_terminals(out, snap);
-	render_errors(out, snap);
+	render_errors(out, format, snap);
 	if (proc != NULL && proc->valid)
-		render_process(out, proc);
+		render_process(out, format, proc);
 	if (version != NULL) {
 		family(out, "idle_exporter_build_info", "gauge",
 		       "A metric with a constant '1' value labeled by the version of idle-exporter.");
@@ -236,4 +255,6 @@ idle_expo_render(struct idle_buf *out, const struct idle_snapshot *snap,
 		idle_expo_label_value(out, version, IDLE_LABEL_MAX);
 		idle_buf_puts(out, "\"} 1\n");
 	}
+	if (format == IDLE_EXPO_OPENMETRICS)
+		idle_buf_puts(out, "# EOF\n");
 }

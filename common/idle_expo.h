@@ -1,4 +1,4 @@
-/* The Prometheus text exposition format (0.0.4) of a snapshot: pure rendering, no IO. */
+/* The Prometheus text format (0.0.4) and OpenMetrics 1.0.0 of a snapshot: pure rendering, no IO. */
 #ifndef IDLE_EXPO_H
 #define IDLE_EXPO_H
 
@@ -7,6 +7,11 @@
 
 #include "idle_buf.h"
 #include "idle_snapshot.h"
+
+enum idle_expo_format {
+	IDLE_EXPO_TEXT,        /* text/plain; version=0.0.4 */
+	IDLE_EXPO_OPENMETRICS, /* application/openmetrics-text; version=1.0.0 */
+};
 
 /* The exporter's own process, as the Python client exported it by default. */
 struct idle_process_stats {
@@ -31,10 +36,12 @@ void idle_expo_number(struct idle_buf *out, double value);
 
 /*
  * Renders every metric of snap, then the process metrics when proc is non-NULL and valid, then
- * idle_exporter_build_info{version} when version is non-NULL.  Appends to out; out->err tells
+ * idle_exporter_build_info{version} when version is non-NULL, in the given format (OpenMetrics
+ * names counter families without _total and ends with # EOF).  Appends to out; out->err tells
  * whether it all fit.  Pure and reentrant.
  */
-void idle_expo_render(struct idle_buf *out, const struct idle_snapshot *snap,
-		      const struct idle_process_stats *proc, const char *version);
+void idle_expo_render(struct idle_buf *out, enum idle_expo_format format,
+		      const struct idle_snapshot *snap, const struct idle_process_stats *proc,
+		      const char *version);
 
 #endif

@@ -168,7 +168,7 @@ START_TEST(test_golden_full)
 	strcpy(snap.w_process, "-bash");
 	snap.errors[IDLE_SOURCE_UTMP] = 2;
 	idle_buf_init(&buf);
-	idle_expo_render(&buf, &snap, &proc, "1.2.3");
+	idle_expo_render(&buf, IDLE_EXPO_TEXT, &snap, &proc, "1.2.3");
 	ck_assert_int_eq(buf.err, 0);
 	ck_assert_str_eq(buf.data, golden_full);
 	idle_buf_free(&buf);
@@ -202,8 +202,31 @@ START_TEST(test_golden_no_session_pts_failed)
 	snap.has_sessions = true;
 	snap.errors[IDLE_SOURCE_PTS] = 1;
 	idle_buf_init(&buf);
-	idle_expo_render(&buf, &snap, NULL, NULL);
+	idle_expo_render(&buf, IDLE_EXPO_TEXT, &snap, NULL, NULL);
 	ck_assert_str_eq(buf.data, golden_nothing);
+	idle_buf_free(&buf);
+	idle_snapshot_free(&snap);
+}
+END_TEST
+
+/* OpenMetrics: counter families lose _total, samples keep it, and the text ends in # EOF. */
+START_TEST(test_openmetrics_counters_and_eof)
+{
+	struct idle_process_stats proc = {true, 0.25, 1, 2, 3, 4, 5};
+	struct idle_snapshot snap;
+	struct idle_buf buf;
+	size_t len;
+
+	idle_snapshot_init(&snap);
+	idle_buf_init(&buf);
+	idle_expo_render(&buf, IDLE_EXPO_OPENMETRICS, &snap, &proc, "1");
+	ck_assert_ptr_nonnull(strstr(buf.data, "\n# TYPE idle_collect_errors counter\n"));
+	ck_assert_ptr_nonnull(strstr(buf.data, "\nidle_collect_errors_total{source=\"pts\"} 0\n"));
+	ck_assert_ptr_nonnull(strstr(buf.data, "\n# TYPE process_cpu_seconds counter\n"));
+	ck_assert_ptr_nonnull(strstr(buf.data, "\nprocess_cpu_seconds_total 0.25\n"));
+	ck_assert_ptr_null(strstr(buf.data, "# TYPE idle_collect_errors_total"));
+	len = strlen(buf.data);
+	ck_assert(len > 6 && strcmp(buf.data + len - 6, "# EOF\n") == 0);
 	idle_buf_free(&buf);
 	idle_snapshot_free(&snap);
 }
@@ -221,7 +244,7 @@ START_TEST(test_hostile_process_label)
 	snap.w_idle_seconds = 1;
 	strcpy(snap.w_process, "a\"}\n\\x\xff");
 	idle_buf_init(&buf);
-	idle_expo_render(&buf, &snap, NULL, NULL);
+	idle_expo_render(&buf, IDLE_EXPO_TEXT, &snap, NULL, NULL);
 	ck_assert_ptr_nonnull(
 		strstr(buf.data, "user_w_idle_time{process=\"a\\\"}\\n\\\\x\xef\xbf\xbd\"} 1\n"));
 	idle_buf_free(&buf);
@@ -243,6 +266,7 @@ main(void)
 	tcase_add_test(tc, test_golden_full);
 	tcase_add_test(tc, test_golden_no_session_pts_failed);
 	tcase_add_test(tc, test_hostile_process_label);
+	tcase_add_test(tc, test_openmetrics_counters_and_eof);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
