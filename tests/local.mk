@@ -25,3 +25,8 @@ tests_check_options_LDADD = common/libidle.la $(CHECK_LIBS) -lm
 
 TESTS += tests/exporter.test
 dist_noinst_SCRIPTS += tests/exporter.test
+
+TESTS += tests/prometheus-rules.test
+dist_noinst_SCRIPTS += tests/prometheus-rules.test
+EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.test.yml \
+	contrib/prometheus/prometheus.yml
