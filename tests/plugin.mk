@@ -22,7 +22,9 @@ tests_check_plugin_map_LDADD = common/libidle.la $(CHECK_LIBS) -lm
 PLUGIN_TESTS = \
 	tests/collectd-values.test \
 	tests/collectd-average.test \
-	tests/collectd-config.test
+	tests/collectd-config.test \
+	tests/collectd-prometheus.test
 TESTS += $(PLUGIN_TESTS)
 dist_noinst_SCRIPTS += $(PLUGIN_TESTS)
 dist_noinst_DATA += tests/collectd-lib.sh
+EXTRA_DIST += contrib/prometheus/collectd-relabel.yml
