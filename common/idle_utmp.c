@@ -1,0 +1,157 @@
+/* utmp login records: parsed from raw bytes, and read from the file without getutxent. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utmpx.h>
+
+#include "idle_utmp.h"
+
+/* The layout is the C library's; offsets come from its header, never from guesses. */
+_Static_assert(sizeof(struct utmpx) == IDLE_UTMP_RECORD_SIZE, "utmp record size");
+_Static_assert(sizeof(((struct utmpx *)0)->ut_line) < IDLE_TTY_MAX, "ut_line fits");
+_Static_assert(sizeof(((struct utmpx *)0)->ut_user) < IDLE_USER_MAX, "ut_user fits");
+
+/* Records read per read(2): 24 KiB on the stack. */
+#define CHUNK_RECORDS 64
+
+/* Copies a fixed-size field that may lack a NUL; dst holds at least len + 1 bytes. */
+static void
+copy_field(char *dst, const unsigned char *src, size_t len)
+{
+	const unsigned char *nul = memchr(src, '\0', len);
+	size_t n = nul != NULL ? (size_t)(nul - src) : len;
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void
+idle_utmp_parse(const unsigned char *bytes, struct idle_utmp_record *record)
+{
+	short type;
+	pid_t pid;
+
+	memcpy(&type, bytes + offsetof(struct utmpx, ut_type), sizeof(type));
+	memcpy(&pid, bytes + offsetof(struct utmpx, ut_pid), sizeof(pid));
+	record->type = type;
+	record->pid = pid;
+	copy_field(record->line, bytes + offsetof(struct utmpx, ut_line),
+		   sizeof(((struct utmpx *)0)->ut_line));
+	copy_field(record->user, bytes + offsetof(struct utmpx, ut_user),
+		   sizeof(((struct utmpx *)0)->ut_user));
+}
+
+/* Makes room for one more record.  Returns 0, ENOMEM or EFBIG. */
+static int
+list_reserve(struct idle_utmp_list *list)
+{
+	struct idle_utmp_record *grown;
+	size_t cap;
+
+	if (list->len < list->cap)
+		return 0;
+	if (list->len >= IDLE_UTMP_MAX_LOGINS)
+		return EFBIG;
+	cap = list->cap == 0 ? 16 : list->cap * 2;
+	grown = realloc(list->records, cap * sizeof(*grown));
+	if (grown == NULL)
+		return ENOMEM;
+	list->records = grown;
+	list->cap = cap;
+	return 0;
+}
+
+int
+idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *list)
+{
+	const unsigned char *bytes = buf;
+	struct idle_utmp_record record;
+	size_t off;
+	int rc;
+
+	for (off = 0; len - off >= IDLE_UTMP_RECORD_SIZE; off += IDLE_UTMP_RECORD_SIZE) {
+		idle_utmp_parse(bytes + off, &record);
+		if (record.type != IDLE_UTMP_USER_PROCESS || record.user[0] == '\0')
+			continue;
+		rc = list_reserve(list);
+		if (rc != 0)
+			return rc;
+		list->records[list->len++] = record;
+	}
+	return 0;
+}
+
+/* Reads until buf is full or end of file.  Returns 0 with *got set, or errno. */
+static int
+read_full(int fd, unsigned char *buf, size_t size, size_t *got)
+{
+	ssize_t n;
+
+	*got = 0;
+	while (*got < size) {
+		n = read(fd, buf + *got, size - *got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+/* Opens path for reading, refusing anything but a regular file (a FIFO would block a poll). */
+static int
+open_regular(const char *path, int *fd)
+{
+	struct stat st;
+	int err;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd < 0)
+		return errno;
+	if (fstat(*fd, &st) != 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	else
+		return 0;
+	close(*fd);
+	return err;
+}
+
+int
+idle_utmp_read_logins(const char *path, struct idle_utmp_list *list)
+{
+	unsigned char chunk[CHUNK_RECORDS * IDLE_UTMP_RECORD_SIZE];
+	size_t got;
+	int fd;
+	int rc;
+
+	list->len = 0;
+	rc = open_regular(path, &fd);
+	if (rc != 0)
+		return rc;
+	do {
+		rc = read_full(fd, chunk, sizeof(chunk), &got);
+		if (rc == 0)
+			rc = idle_utmp_parse_logins(chunk, got, list);
+	} while (rc == 0 && got == sizeof(chunk));
+	if (close(fd) != 0 && rc == 0)
+		rc = errno;
+	if (rc != 0)
+		list->len = 0;
+	return rc;
+}
+
+void
+idle_utmp_list_free(struct idle_utmp_list *list)
+{
+	free(list->records);
+	memset(list, 0, sizeof(*list));
+}

@@ -1,0 +1,55 @@
+/* utmp login records: parsed from raw bytes, and read from the file without getutxent. */
+#ifndef IDLE_UTMP_H
+#define IDLE_UTMP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "idle_snapshot.h"
+
+/* Bytes of one record: glibc's struct utmp on Linux, checked against <utmpx.h> at build time. */
+#define IDLE_UTMP_RECORD_SIZE 384
+/* ut_type of a login session, the only kind w lists. */
+#define IDLE_UTMP_USER_PROCESS 7
+/* More login records than this in one file is garbage, not a host: the read fails with EFBIG. */
+#define IDLE_UTMP_MAX_LOGINS 65536
+
+/* The fields of a record that w uses.  Strings are NUL-terminated copies of fields that may lack
+ * one. */
+struct idle_utmp_record {
+	int type;		  /* ut_type */
+	pid_t pid;		  /* ut_pid: the login process */
+	char line[IDLE_TTY_MAX];  /* ut_line: "pts/3", "/dev/pts/3", "tty1", ":0", or garbage */
+	char user[IDLE_USER_MAX]; /* ut_user */
+};
+
+/* A growable array of records; zero-initialise it, free it with idle_utmp_list_free. */
+struct idle_utmp_list {
+	struct idle_utmp_record *records;
+	size_t len;
+	size_t cap;
+};
+
+/* Decodes the IDLE_UTMP_RECORD_SIZE bytes at bytes (any alignment, host byte order).  Pure. */
+void idle_utmp_parse(const unsigned char *bytes, struct idle_utmp_record *record);
+
+/*
+ * Appends the login records among the whole records of buf: USER_PROCESS with a non-empty
+ * user, the rows w considers.  A trailing partial record is ignored.  Pure, no IO.
+ * Returns 0, ENOMEM or EFBIG (list then holds what was appended before).
+ */
+int idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *list);
+
+/*
+ * Reads the login records of the utmp file at path into list, which is emptied first (its
+ * capacity is kept).  No lock is taken: a record torn by a concurrent writer is at worst one
+ * wrong row for one poll, while glibc's read lock would make the poll wait on writers.
+ * Returns 0, or a positive errno (EINVAL when path is not a regular file); list is then empty.
+ * Reentrant: the caller owns list.
+ */
+int idle_utmp_read_logins(const char *path, struct idle_utmp_list *list);
+
+/* Frees the records and zeroes the list; a zeroed list is fine. */
+void idle_utmp_list_free(struct idle_utmp_list *list);
+
+#endif
