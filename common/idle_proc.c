@@ -1,0 +1,529 @@
+/* /proc/PID files: pure parsers of their text, and the few reads the sessions need. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "idle_proc.h"
+
+/* Fields of stat after the comm: 3 (state) to 22 (starttime) are required, 48-49 wanted. */
+#define FIELD_FIRST 3
+#define FIELD_REQUIRED 22
+#define FIELD_LAST 49
+/* A stat line is under 1.5 KiB even with 64-bit values in every field. */
+#define STAT_BUF 4096
+/* status is a few KiB; the Uid line comes early but the buffer holds all of it. */
+#define STATUS_BUF 8192
+#define CHILDREN_BUF 4096
+
+struct token {
+	const char *p;
+	size_t len;
+};
+
+/* Parses a decimal integer token within [min, max].  Returns 0 or EINVAL. */
+static int
+parse_ll(const struct token *t, long long min, long long max, long long *out)
+{
+	char tmp[32];
+	char *end;
+	long long v;
+
+	if (t->len == 0 || t->len >= sizeof(tmp))
+		return EINVAL;
+	memcpy(tmp, t->p, t->len);
+	tmp[t->len] = '\0';
+	errno = 0;
+	v = strtoll(tmp, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Parses an unsigned decimal token (no sign).  Returns 0 or EINVAL. */
+static int
+parse_ull(const struct token *t, unsigned long long *out)
+{
+	char tmp[32];
+	char *end;
+
+	if (t->len == 0 || t->len >= sizeof(tmp) || t->p[0] < '0' || t->p[0] > '9')
+		return EINVAL;
+	memcpy(tmp, t->p, t->len);
+	tmp[t->len] = '\0';
+	errno = 0;
+	*out = strtoull(tmp, &end, 10);
+	return errno != 0 || *end != '\0' ? EINVAL : 0;
+}
+
+/* Splits [p, end) at spaces and newlines into fields numbered from FIELD_FIRST. */
+static int
+split_fields(const char *p, const char *end, struct token *fields)
+{
+	int n = FIELD_FIRST;
+
+	while (p < end && n <= FIELD_LAST) {
+		const char *start;
+
+		while (p < end && (*p == ' ' || *p == '\n'))
+			p++;
+		if (p == end)
+			break;
+		start = p;
+		while (p < end && *p != ' ' && *p != '\n')
+			p++;
+		fields[n].p = start;
+		fields[n].len = (size_t)(p - start);
+		n++;
+	}
+	return n - 1;
+}
+
+/* The pid before " (" and the comm up to the last ')'.  Returns the byte after it, or NULL. */
+static const char *
+parse_head(const char *buf, size_t len, struct idle_proc_stat *st)
+{
+	const char *open = memchr(buf, '(', len);
+	const char *close = buf + len;
+	struct token pid;
+	long long v;
+	size_t n;
+
+	while (close > buf && close[-1] != ')')
+		close--;
+	if (open == NULL || close == buf || close - 1 <= open || open == buf || open[-1] != ' ')
+		return NULL;
+	pid.p = buf;
+	pid.len = (size_t)(open - 1 - buf);
+	if (parse_ll(&pid, 1, INT_MAX, &v) != 0)
+		return NULL;
+	st->pid = (pid_t)v;
+	n = (size_t)(close - 1 - (open + 1));
+	if (n > IDLE_COMM_MAX - 1)
+		n = IDLE_COMM_MAX - 1;
+	memcpy(st->comm, open + 1, n);
+	st->comm[n] = '\0';
+	return close;
+}
+
+/* Fields 4 to 8: ppid, pgrp, session, tty_nr, tpgid. */
+static int
+parse_ids(const struct token *f, struct idle_proc_stat *st)
+{
+	long long v[5];
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (parse_ll(&f[4 + i], INT_MIN, INT_MAX, &v[i]) != 0)
+			return EINVAL;
+	st->ppid = (pid_t)v[0];
+	st->pgrp = (pid_t)v[1];
+	st->session = (pid_t)v[2];
+	st->tty_nr = (int)v[3];
+	st->tpgid = (pid_t)v[4];
+	return 0;
+}
+
+int
+idle_proc_parse_stat(const char *buf, size_t len, struct idle_proc_stat *st)
+{
+	struct token f[FIELD_LAST + 1];
+	unsigned long long start, a0, a1;
+	const char *rest;
+	int last;
+
+	memset(st, 0, sizeof(*st));
+	rest = parse_head(buf, len, st);
+	if (rest == NULL)
+		return EINVAL;
+	last = split_fields(rest, buf + len, f);
+	if (last < FIELD_REQUIRED || f[3].len != 1 || parse_ids(f, st) != 0 ||
+	    parse_ull(&f[22], &start) != 0)
+		return EINVAL;
+	st->state = f[3].p[0];
+	st->start_ticks = start;
+	if (last >= 49 && parse_ull(&f[48], &a0) == 0 && parse_ull(&f[49], &a1) == 0 &&
+	    a0 <= ULONG_MAX && a1 <= ULONG_MAX) {
+		st->arg_start = (unsigned long)a0;
+		st->arg_end = (unsigned long)a1;
+	}
+	return 0;
+}
+
+/* Parses "Uid:\tR\tE\t..." at p (within end): the real and effective uid. */
+static int
+parse_uid_line(const char *p, const char *end, uid_t *ruid, uid_t *euid)
+{
+	struct token t[2];
+	unsigned long long v[2];
+	int i;
+
+	p += 4;
+	for (i = 0; i < 2; i++) {
+		while (p < end && (*p == '\t' || *p == ' '))
+			p++;
+		t[i].p = p;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		t[i].len = (size_t)(p - t[i].p);
+		if (parse_ull(&t[i], &v[i]) != 0 || v[i] >= (uid_t)-1)
+			return EINVAL;
+	}
+	*ruid = (uid_t)v[0];
+	*euid = (uid_t)v[1];
+	return 0;
+}
+
+int
+idle_proc_parse_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid)
+{
+	const char *end = buf + len;
+	const char *p = buf;
+
+	/* The kernel escapes newlines in the Name: line, so "Uid:" only starts a real line. */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl != NULL ? nl : end;
+
+		if (eol - p >= 4 && memcmp(p, "Uid:", 4) == 0)
+			return parse_uid_line(p, eol, ruid, euid);
+		p = eol + 1;
+	}
+	return EINVAL;
+}
+
+bool
+idle_proc_tty_is(int tty_nr, dev_t rdev)
+{
+	unsigned int nr = (unsigned int)tty_nr;
+	unsigned int maj = (nr >> 8) & 0xfff;
+	unsigned int min = (nr & 0xff) | ((nr >> 12) & 0xfff00);
+
+	return maj == major(rdev) && min == minor(rdev);
+}
+
+/* Copies len bytes of src into word as a NUL-terminated string of at most size - 1 bytes. */
+static size_t
+copy_word(const char *src, size_t len, char *word, size_t size)
+{
+	if (len > size - 1)
+		len = size - 1;
+	memcpy(word, src, len);
+	word[len] = '\0';
+	return len;
+}
+
+/* "[comm]" (libproc2's escape_command) up to its first space. */
+static size_t
+bracket_word(const char *comm, char *word, size_t size)
+{
+	size_t n = strcspn(comm, " ");
+	size_t len = 0;
+
+	if (size > 1)
+		len = copy_word("[", 1, word, size);
+	if (len < size - 1)
+		len += copy_word(comm, n, word + len, size - len);
+	if (comm[n] == '\0' && len < size - 1)
+		len += copy_word("]", 1, word + len, size - len);
+	word[len] = '\0';
+	return len;
+}
+
+/* Length of the WHAT string libproc2 makes of cmdline (read_unvectored). */
+static size_t
+what_length(const char *cmdline, size_t len)
+{
+	size_t end = len;
+
+	while (end > 0 && cmdline[end - 1] == '\0')
+		end--;
+	if (end == len && end > 0 && (cmdline[end - 1] == ' ' || cmdline[end - 1] == '\n'))
+		end--;
+	return end;
+}
+
+/* A byte libproc2 shows as a space in WHAT. */
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\n' || c == '\0';
+}
+
+size_t
+idle_proc_what_word(const char *cmdline, size_t len, const char *comm, char *word, size_t size,
+		    bool *is_dash)
+{
+	size_t end = what_length(cmdline, len);
+	size_t start = 0;
+	size_t stop;
+
+	*is_dash = false;
+	if (len == 0)
+		return bracket_word(comm, word, size);
+	if (end == 0)
+		return copy_word("?", 1, word, size);
+	*is_dash = end == 1 && cmdline[0] == '-';
+	while (start < end && is_space(cmdline[start]))
+		start++;
+	for (stop = start; stop < end && !is_space(cmdline[stop]); stop++)
+		;
+	return copy_word(cmdline + start, stop - start, word, size);
+}
+
+/* Reports the pending number of a scan, if any. */
+static int
+scan_flush(struct idle_proc_pid_scan *scan, idle_proc_pid_fn fn, void *arg)
+{
+	int rc = 0;
+
+	if (scan->in_number && !scan->overflow && scan->value > 0)
+		rc = fn(arg, (pid_t)scan->value);
+	scan->value = 0;
+	scan->in_number = false;
+	scan->overflow = false;
+	return rc;
+}
+
+int
+idle_proc_scan_pids(struct idle_proc_pid_scan *scan, const char *buf, size_t len,
+		    idle_proc_pid_fn fn, void *arg)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] >= '0' && buf[i] <= '9') {
+			scan->value = scan->value * 10 + (unsigned long)(buf[i] - '0');
+			if (scan->value > INT_MAX) {
+				scan->overflow = true;
+				scan->value = 0;
+			}
+			scan->in_number = true;
+			continue;
+		}
+		rc = scan_flush(scan, fn, arg);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+idle_proc_scan_end(struct idle_proc_pid_scan *scan, idle_proc_pid_fn fn, void *arg)
+{
+	return scan_flush(scan, fn, arg);
+}
+
+/* ENOENT and ESRCH both mean the process has gone. */
+static int
+gone(int err)
+{
+	return err == ENOENT || err == ESRCH ? ESRCH : err;
+}
+
+/* Opens proc_fd/path for reading.  Returns 0 or errno (ESRCH for a gone process). */
+static int
+open_at(int proc_fd, const char *path, int *fd)
+{
+	*fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return *fd < 0 ? gone(errno) : 0;
+}
+
+/* Reads up to size bytes of an open file, then closes it.  Returns 0 or errno. */
+static int
+read_close(int fd, char *buf, size_t size, size_t *len)
+{
+	ssize_t n;
+	int rc = 0;
+
+	*len = 0;
+	while (*len < size) {
+		n = read(fd, buf + *len, size - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = gone(errno);
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+	}
+	if (close(fd) != 0 && rc == 0)
+		rc = errno;
+	return rc;
+}
+
+/* Reads proc_fd/PID/name into buf.  Returns 0, ESRCH or errno. */
+static int
+read_pid_file(int proc_fd, pid_t pid, const char *name, char *buf, size_t size, size_t *len)
+{
+	char path[64];
+	int fd;
+	int rc;
+	int n = snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return ENAMETOOLONG;
+	rc = open_at(proc_fd, path, &fd);
+	if (rc == 0)
+		rc = read_close(fd, buf, size, len);
+	return rc;
+}
+
+int
+idle_proc_exists(int proc_fd, pid_t pid)
+{
+	char path[32];
+	struct stat st;
+	int n = snprintf(path, sizeof(path), "%d", (int)pid);
+
+	if (pid <= 0)
+		return ESRCH;
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return ENAMETOOLONG;
+	return fstatat(proc_fd, path, &st, 0) != 0 ? gone(errno) : 0;
+}
+
+int
+idle_proc_read_stat(int proc_fd, pid_t pid, struct idle_proc_stat *st)
+{
+	char buf[STAT_BUF];
+	size_t len;
+	int rc = read_pid_file(proc_fd, pid, "stat", buf, sizeof(buf), &len);
+
+	if (rc != 0)
+		return rc;
+	if (len == 0)
+		return ESRCH;
+	return idle_proc_parse_stat(buf, len, st);
+}
+
+int
+idle_proc_read_uids(int proc_fd, pid_t pid, uid_t *ruid, uid_t *euid)
+{
+	char buf[STATUS_BUF];
+	size_t len;
+	int rc = read_pid_file(proc_fd, pid, "status", buf, sizeof(buf), &len);
+
+	if (rc != 0)
+		return rc;
+	if (len == 0)
+		return ESRCH;
+	return idle_proc_parse_uids(buf, len, ruid, euid);
+}
+
+int
+idle_proc_read_cmdline(int proc_fd, pid_t pid, char *buf, size_t size, size_t *len)
+{
+	return read_pid_file(proc_fd, pid, "cmdline", buf, size, len);
+}
+
+/* Feeds the children file of one thread to fn.  ENOENT when the file is missing. */
+static int
+thread_children(int proc_fd, const char *path, idle_proc_pid_fn fn, void *arg)
+{
+	struct idle_proc_pid_scan scan = {0};
+	char buf[CHILDREN_BUF];
+	ssize_t n;
+	int rc = 0;
+	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return errno;
+	while (rc == 0) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = gone(errno);
+		if (n <= 0)
+			break;
+		rc = idle_proc_scan_pids(&scan, buf, (size_t)n, fn, arg);
+	}
+	if (rc == 0)
+		rc = idle_proc_scan_end(&scan, fn, arg);
+	if (close(fd) != 0 && rc == 0)
+		rc = errno;
+	return rc;
+}
+
+/* One thread's children; a thread gone meanwhile is fine, a live one without the file is not. */
+static int
+task_children(int proc_fd, pid_t pid, const char *tid, idle_proc_pid_fn fn, void *arg)
+{
+	char task[64];
+	char path[80];
+	struct stat st;
+	int n = snprintf(task, sizeof(task), "%d/task/%s", (int)pid, tid);
+	int m = snprintf(path, sizeof(path), "%s/children", task);
+	int rc;
+
+	if (n < 0 || (size_t)n >= sizeof(task) || m < 0 || (size_t)m >= sizeof(path))
+		return ENAMETOOLONG;
+	rc = thread_children(proc_fd, path, fn, arg);
+	if (rc != ENOENT)
+		return rc == ESRCH ? 0 : rc;
+	return fstatat(proc_fd, task, &st, 0) == 0 ? ENOTSUP : 0;
+}
+
+/* Opens proc_fd/PID/task as a directory stream. */
+static int
+open_tasks(int proc_fd, pid_t pid, DIR **dir)
+{
+	char path[48];
+	int n = snprintf(path, sizeof(path), "%d/task", (int)pid);
+	int fd;
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return ENAMETOOLONG;
+	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return gone(errno);
+	*dir = fdopendir(fd);
+	if (*dir == NULL) {
+		int err = errno;
+
+		close(fd);
+		return err;
+	}
+	return 0;
+}
+
+/* Feeds the children of every thread listed in dir to fn. */
+static int
+each_task(int proc_fd, pid_t pid, DIR *dir, idle_proc_pid_fn fn, void *arg)
+{
+	struct dirent *ent;
+	int rc = 0;
+
+	while (rc == 0) {
+		errno = 0;
+		ent = readdir(dir);
+		if (ent == NULL)
+			return gone(errno);
+		if (ent->d_name[0] >= '0' && ent->d_name[0] <= '9')
+			rc = task_children(proc_fd, pid, ent->d_name, fn, arg);
+	}
+	return rc;
+}
+
+int
+idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg)
+{
+	DIR *dir;
+	int rc = open_tasks(proc_fd, pid, &dir);
+
+	if (rc != 0)
+		return rc;
+	rc = each_task(proc_fd, pid, dir, fn, arg);
+	if (closedir(dir) != 0 && rc == 0)
+		rc = errno;
+	return rc;
+}

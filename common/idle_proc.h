@@ -1,0 +1,104 @@
+/* /proc/PID files: pure parsers of their text, and the few reads the sessions need. */
+#ifndef IDLE_PROC_H
+#define IDLE_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Bytes of comm kept, NUL included: libproc2 keeps 63, the kernel writes at most 63. */
+#define IDLE_COMM_MAX 64
+/* libproc2 4.0.2 reads cmdline into 128 KiB and keeps one byte less when it fills it. */
+#define IDLE_CMDLINE_MAX (128 * 1024 - 1)
+
+/* The fields of /proc/PID/stat that w uses, plus what tells one exec from the next. */
+struct idle_proc_stat {
+	pid_t pid;
+	char comm[IDLE_COMM_MAX]; /* raw bytes between the first '(' and the last ')' */
+	char state;		  /* 'R', 'S', 'Z', ... */
+	pid_t ppid;
+	pid_t pgrp;
+	pid_t session;
+	int tty_nr;			/* controlling terminal, kernel encoding; 0 for none */
+	pid_t tpgid;			/* that terminal's foreground group; -1 for none */
+	unsigned long long start_ticks; /* start time in clock ticks after boot */
+	unsigned long arg_start;	/* argv's addresses: 0 when hidden or absent */
+	unsigned long arg_end;
+};
+
+/*
+ * Parses one /proc/PID/stat line of len bytes (no NUL needed).  comm may hold spaces,
+ * parentheses and any byte: it ends at the LAST ')'.  Fields 3 to 22 are required, 48 and 49
+ * optional.  Returns 0 or EINVAL.  Pure.
+ */
+int idle_proc_parse_stat(const char *buf, size_t len, struct idle_proc_stat *st);
+
+/* Parses the real and effective uid of the "Uid:" line of /proc/PID/status.  0 or EINVAL.  Pure. */
+int idle_proc_parse_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid);
+
+/* True when tty_nr (kernel encoding, as in stat) names the device rdev (from stat(2)). */
+bool idle_proc_tty_is(int tty_nr, dev_t rdev);
+
+/*
+ * The first word of what procps w 4.0.2 shows as WHAT for a process, from the len bytes of its
+ * cmdline and its comm.  libproc2 drops trailing NULs, turns the other NULs and newlines into
+ * spaces and drops one final space; an empty cmdline shows "[comm]", one that ends up empty
+ * "?".  The word is what follows leading spaces up to the next space, as raw bytes (w's own
+ * escaping is left to the renderer), truncated to size - 1 bytes and NUL-terminated; size >= 1.
+ * Sets *is_dash when the whole WHAT is "-", which w treats as "nothing found yet".
+ * Returns the word's length.  Pure.
+ */
+size_t idle_proc_what_word(const char *cmdline, size_t len, const char *comm, char *word,
+			   size_t size, bool *is_dash);
+
+/* Called with each pid of a children file; a non-zero return stops the scan and is returned. */
+typedef int (*idle_proc_pid_fn)(void *arg, pid_t pid);
+
+/* State of a scan of space-separated decimal pids fed in pieces; zero-initialise it. */
+struct idle_proc_pid_scan {
+	unsigned long value;
+	bool in_number;
+	bool overflow;
+};
+
+/*
+ * Feeds len bytes of a children file to the scan, calling fn for each complete pid; a pid may
+ * be split across calls.  Bytes other than digits separate; a number out of pid range is
+ * skipped.  Returns 0 or fn's first non-zero return.  Pure.
+ */
+int idle_proc_scan_pids(struct idle_proc_pid_scan *scan, const char *buf, size_t len,
+			idle_proc_pid_fn fn, void *arg);
+
+/* Ends a scan: calls fn for a pid still pending.  Returns 0 or fn's return. */
+int idle_proc_scan_end(struct idle_proc_pid_scan *scan, idle_proc_pid_fn fn, void *arg);
+
+/*
+ * The reads below take proc_fd, an open directory such as /proc, so tests use fixture trees.
+ * Each returns 0, ESRCH when the process is gone (its files ENOENT or ESRCH, or empty: a normal
+ * race with exit, not an error), or another positive errno.  Reentrant.
+ */
+
+/* Whether proc_fd/PID exists, as w finds a login process by listing /proc. */
+int idle_proc_exists(int proc_fd, pid_t pid);
+
+/* Reads and parses proc_fd/PID/stat; EINVAL when it does not parse. */
+int idle_proc_read_stat(int proc_fd, pid_t pid, struct idle_proc_stat *st);
+
+/* Reads the real and effective uid from proc_fd/PID/status; EINVAL when absent. */
+int idle_proc_read_uids(int proc_fd, pid_t pid, uid_t *ruid, uid_t *euid);
+
+/*
+ * Reads at most size bytes of proc_fd/PID/cmdline into buf, *len set to the bytes read.
+ * Can block while the process is stuck in the kernel holding its memory map lock: call it once
+ * per exec and cache (the sessions sampler does).
+ */
+int idle_proc_read_cmdline(int proc_fd, pid_t pid, char *buf, size_t size, size_t *len);
+
+/*
+ * Calls fn with each child of each thread of pid, from proc_fd/PID/task/TID/children
+ * (CONFIG_PROC_CHILDREN).  A thread exiting meanwhile is skipped.  Returns 0, ESRCH, ENOTSUP
+ * when a live thread has no children file, fn's non-zero return, or another errno.
+ */
+int idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg);
+
+#endif
