@@ -1,1 +1,16 @@
-# Reliability tests (HTTP limits, hostile input, faults, valgrind).
+# Reliability tests (issue 6): HTTP limits, hostile input, sampling faults, valgrind, the
+# systemd unit; `make check-soak` for the long soak, `make fuzz` for longer fuzzing runs.
+REL_TESTS = \
+	tests/http-slowloris.test \
+	tests/http-load.test \
+	tests/http-malformed.test
+TESTS += $(REL_TESTS)
+dist_noinst_SCRIPTS += $(REL_TESTS)
+dist_noinst_DATA += tests/reliability-lib.sh tests/reliability_http.py tests/reliability_expo.py
+
+# The soak: an hour by default; `make check-soak SOAK_SECONDS=120` for a short proof.
+SOAK_SECONDS = 3600
+check-soak: all
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+		SOAK_SECONDS='$(SOAK_SECONDS)' $(SHELL) $(srcdir)/tests/soak.test
+.PHONY: check-soak
