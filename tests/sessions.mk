@@ -1,7 +1,7 @@
 # tests/: the sessions sampler (utmp, proc, w's rules) and its comparison with procps w.
 check_PROGRAMS += tests/check_utmp tests/check_proc tests/check_sessions
-TESTS += tests/check_utmp tests/check_proc tests/check_sessions
-dist_noinst_SCRIPTS +=
+TESTS += tests/check_utmp tests/check_proc tests/check_sessions tests/w-compat.test
+dist_noinst_SCRIPTS += tests/w-compat.test
 
 tests_check_utmp_SOURCES = tests/check_utmp.c tests/fixture.c tests/fixture.h
 tests_check_utmp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
