@@ -23,8 +23,8 @@ PLUGIN_TESTS = \
 	tests/collectd-values.test \
 	tests/collectd-average.test \
 	tests/collectd-config.test \
-	tests/collectd-prometheus.test
+	tests/collectd-prometheus.test \
+	tests/collectd-snmp.test
 TESTS += $(PLUGIN_TESTS)
 dist_noinst_SCRIPTS += $(PLUGIN_TESTS)
 dist_noinst_DATA += tests/collectd-lib.sh
-EXTRA_DIST += contrib/prometheus/collectd-relabel.yml
