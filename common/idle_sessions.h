@@ -26,6 +26,10 @@ void idle_sessions_free(struct idle_sessions *sessions);
  * w_idle_seconds and w_process.  err[source] is set to 0 or a positive errno for each of
  * IDLE_SOURCE_UTMP, IDLE_SOURCE_DEV and IDLE_SOURCE_PROC; other entries are left alone.
  * A failure leaves has_sessions false: no stale or made-up value.
+ * session_count counts the rows w would print; w_idle_seconds is now minus the newest tty
+ * atime among them (a future atime clamps to 0), and has_w_idle is false when no row has an
+ * idle time (none, or only X displays and ttys w cannot stat).  A process exiting while it
+ * is read is a normal race, not an error.  See idle_sessions.c for each of w's rules.
  * Returns 0 when the session values are valid, else the first error.
  * Reentrant: no global state; one struct idle_sessions per thread at a time.
  */
