@@ -3,7 +3,7 @@
 set -eu
 build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev zlib1g-dev"
 # collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
-tests="check curl python3 procps bsdutils prometheus collectd-core collectd-dev libprotobuf-c1
+tests="check curl python3 procps bsdutils mandoc prometheus collectd-core collectd-dev libprotobuf-c1
        snmpd snmp"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $tests"

@@ -30,3 +30,6 @@ TESTS += tests/prometheus-rules.test
 dist_noinst_SCRIPTS += tests/prometheus-rules.test
 EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.test.yml \
 	contrib/prometheus/prometheus.yml
+
+TESTS += tests/manpages.test
+dist_noinst_SCRIPTS += tests/manpages.test
