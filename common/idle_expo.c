@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "idle_expo.h"
+#include "idle_label.h"
 
 /* The seed's HELP texts, byte for byte: dashboards and alerts were written against them. */
 #define HELP_PTS_AGE "Time since last user input, based on /dev/pts mod time"
@@ -15,64 +16,23 @@
 #define HELP_W_IDLE                                                                                \
 	"Time since last user input based on w, process label shows the WHAT Field of w"
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is invalid. */
-static size_t
-utf8_sequence(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned c = s[0];
-	unsigned min;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid. */
-	if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 void
 idle_expo_label_value(struct idle_buf *out, const char *raw, size_t cap)
 {
-	const unsigned char *s = (const unsigned char *)raw;
-	size_t n = strnlen(raw, cap);
-	size_t whole = n + strnlen(raw + n, 3); /* to tell a sequence the cap cuts */
-	size_t i = 0, len;
+	struct idle_label_iter it;
+	const char *chunk;
+	size_t len;
 
-	while (i < n) {
-		len = utf8_sequence(s + i, whole - i);
-		if (len > n - i)
-			break; /* valid, but the cap falls inside it: drop it whole */
-		if (len == 0) {
-			idle_buf_puts(out, "\xef\xbf\xbd");
-			i++;
-			continue;
-		}
-		if (s[i] == '\\')
+	idle_label_iter_init(&it, raw, cap);
+	while (idle_label_iter_next(&it, &chunk, &len)) {
+		if (len == 1 && chunk[0] == '\\')
 			idle_buf_puts(out, "\\\\");
-		else if (s[i] == '"')
+		else if (len == 1 && chunk[0] == '"')
 			idle_buf_puts(out, "\\\"");
-		else if (s[i] == '\n')
+		else if (len == 1 && chunk[0] == '\n')
 			idle_buf_puts(out, "\\n");
 		else
-			idle_buf_append(out, raw + i, len);
-		i += len;
+			idle_buf_append(out, chunk, len);
 	}
 }
 

@@ -3,6 +3,7 @@ noinst_LTLIBRARIES += common/libidle.la
 common_libidle_la_SOURCES = \
 	common/idle_buf.c common/idle_buf.h \
 	common/idle_expo.c common/idle_expo.h \
+	common/idle_label.c common/idle_label.h \
 	common/idle_pts.c common/idle_pts.h \
 	common/idle_sampler.c common/idle_sampler.h \
 	common/idle_snapshot.c common/idle_snapshot.h \

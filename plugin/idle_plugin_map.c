@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idle_label.h"
 #include "idle_plugin_map.h"
-
-#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD, as the exporter writes an invalid byte */
 
 void
 idle_plugin_values_init(struct idle_plugin_values *vals)
@@ -21,36 +20,6 @@ idle_plugin_values_free(struct idle_plugin_values *vals)
 	idle_plugin_values_init(vals);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0: the exporter's rules. */
-static size_t
-utf8_sequence(const unsigned char *s, size_t n)
-{
-	unsigned long cp, min;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f, min = 0x80;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f, min = 0x800;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid. */
-	if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 /*
  * Appends the repaired label value of raw at out + *pos, whole characters only, each '/' written
  * as slash_as; keeps out NUL-terminated.  Returns false when a character did not fit.
@@ -58,24 +27,20 @@ utf8_sequence(const unsigned char *s, size_t n)
 static bool
 append_label(char *out, size_t size, size_t *pos, const char *raw, size_t cap, char slash_as)
 {
-	const unsigned char *s = (const unsigned char *)raw;
-	size_t n = strnlen(raw, cap);
-	size_t i = 0, len, out_len;
+	struct idle_label_iter it;
 	const char *chunk;
+	size_t len;
 
-	while (i < n) {
-		len = utf8_sequence(s + i, n - i);
-		chunk = len == 0 ? REPLACEMENT : raw + i;
-		out_len = len == 0 ? strlen(REPLACEMENT) : len;
-		if (out_len >= size - *pos) {
+	idle_label_iter_init(&it, raw, cap);
+	while (idle_label_iter_next(&it, &chunk, &len)) {
+		if (len >= size - *pos) {
 			out[*pos] = '\0';
 			return false;
 		}
-		memcpy(out + *pos, chunk, out_len);
-		if (s[i] == '/')
+		memcpy(out + *pos, chunk, len);
+		if (len == 1 && chunk[0] == '/')
 			out[*pos] = slash_as;
-		*pos += out_len;
-		i += len == 0 ? 1 : len;
+		*pos += len;
 	}
 	out[*pos] = '\0';
 	return true;
