@@ -3,11 +3,22 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
 #include "listen.h"
 #include "negotiate.h"
+
+/* The challenge of a 401: RFC 7617 wants a realm; exporter-toolkit sends a bare "Basic". */
+#define HTTP_CHALLENGE "Basic realm=\"idle-exporter\""
+
+/* What find_authorization collects. */
+struct authorization {
+	unsigned count;
+	const char *value; /* NULL when it held a NUL */
+};
 
 /* Prints libmicrohttpd's own errors as one prefixed line each. */
 static void
@@ -24,9 +35,20 @@ log_mhd(void *cls, const char *fmt, va_list ap)
 	fprintf(stderr, "idle-exporter: http: %s\n", line);
 }
 
-/* Queues a short plain-text status answer, with an Allow header for 405. */
+/* Adds name, value pairs (ending in NULL; NULL for none); false when one is refused. */
+static bool
+add_headers(struct MHD_Response *response, const char *const *pairs)
+{
+	for (; pairs != NULL && pairs[0] != NULL; pairs += 2)
+		if (MHD_add_response_header(response, pairs[0], pairs[1]) != MHD_YES)
+			return false;
+	return true;
+}
+
+/* Queues a short plain-text status answer with the config's headers and extra ones. */
 static enum MHD_Result
-answer_status(struct MHD_Connection *conn, unsigned status, const char *body)
+answer_status(struct http *http, struct MHD_Connection *conn, unsigned status, const char *body,
+	      const char *const *extra)
 {
 	struct MHD_Response *response;
 	enum MHD_Result ret;
@@ -37,8 +59,7 @@ answer_status(struct MHD_Connection *conn, unsigned status, const char *body)
 		return MHD_NO;
 	if (MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
 				    "text/plain; charset=utf-8") != MHD_YES ||
-	    (status == MHD_HTTP_METHOD_NOT_ALLOWED &&
-	     MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES)) {
+	    !add_headers(response, extra) || !add_headers(response, http->security.headers)) {
 		MHD_destroy_response(response);
 		return MHD_NO;
 	}
@@ -64,8 +85,8 @@ answer_metrics(struct http *http, struct MHD_Connection *conn)
 	response = page_current(http->page, variant);
 
 	if (response == NULL)
-		return answer_status(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				     "Out of memory rendering the metrics.\n");
+		return answer_status(http, conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				     "Out of memory rendering the metrics.\n", NULL);
 	return MHD_queue_response(conn, MHD_HTTP_OK, response);
 }
 
@@ -81,7 +102,8 @@ answer_landing(struct http *http, struct MHD_Connection *conn)
 	if (response == NULL)
 		return MHD_NO;
 	if (MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
-				    "text/html; charset=utf-8") != MHD_YES) {
+				    "text/html; charset=utf-8") != MHD_YES ||
+	    !add_headers(response, http->security.headers)) {
 		MHD_destroy_response(response);
 		return MHD_NO;
 	}
@@ -131,12 +153,84 @@ build_landing(struct http *http, const char *version)
 	return out->err;
 }
 
-/* Routes a request: GET and HEAD of the telemetry path or /, 404 elsewhere, 405 otherwise. */
+/* Finds the Authorization header; more than one, or one holding a NUL, counts as malformed. */
+static enum MHD_Result
+find_authorization(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+		   const char *value, size_t value_size)
+{
+	struct authorization *found = cls;
+
+	(void)kind;
+	if (key_size != strlen(MHD_HTTP_HEADER_AUTHORIZATION) ||
+	    strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION) != 0)
+		return MHD_YES;
+	found->count++;
+	found->value = value != NULL && strlen(value) == value_size ? value : NULL;
+	return MHD_YES;
+}
+
+/* Checks the request's credentials when the config has users. */
+static enum auth_result
+authorize(struct http *http, struct MHD_Connection *conn)
+{
+	struct authorization found = {0, NULL};
+	struct timespec now;
+
+	if (http->security.auth == NULL)
+		return AUTH_GRANTED;
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, find_authorization, &found);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return auth_check(http->security.auth, found.count == 1 ? found.value : NULL,
+			  (double)now.tv_sec + (double)now.tv_nsec / 1e9);
+}
+
+/* 401 with the challenge, or 429 when new credentials must wait for the bcrypt budget. */
+static enum MHD_Result
+answer_unauthorized(struct http *http, struct MHD_Connection *conn, enum auth_result result)
+{
+	static const char *const challenge[] = {MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+						HTTP_CHALLENGE, NULL};
+	static const char *const retry[] = {MHD_HTTP_HEADER_RETRY_AFTER, "1", NULL};
+
+	if (result == AUTH_BUSY)
+		return answer_status(http, conn, MHD_HTTP_TOO_MANY_REQUESTS,
+				     "Too Many Requests\n", retry);
+	return answer_status(http, conn, MHD_HTTP_UNAUTHORIZED, "Unauthorized\n", challenge);
+}
+
+/* Marks a connection whose client certificate policy could not be set: it is never served. */
+static char untrusted;
+
+/* Applies the client certificate policy to each new TLS connection, before its handshake. */
+static void
+notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+		  enum MHD_ConnectionNotificationCode code)
+{
+	struct http *http = cls;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED && http->security.tls != NULL &&
+	    tls_connection_started(http->security.tls, conn) != 0)
+		*socket_context = &untrusted;
+}
+
+/* False for a connection notify_connection could not secure. */
+static bool
+connection_trusted(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return info == NULL || info->socket_context != &untrusted;
+}
+
+/* Routes a request: credentials first, then GET and HEAD of the telemetry path or /. */
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
 {
+	static const char *const allow[] = {MHD_HTTP_HEADER_ALLOW, "GET, HEAD", NULL};
 	struct http *http = cls;
+	enum auth_result result;
 
 	(void)version;
 	(void)upload_data;
@@ -152,25 +246,40 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		*upload_size = 0; /* a body is read and dropped */
 		return MHD_YES;
 	}
+	if (!connection_trusted(conn))
+		return MHD_NO;
+	/* Every path and method, as exporter-toolkit does: nothing is served unauthenticated. */
+	if ((result = authorize(http, conn)) != AUTH_GRANTED)
+		return answer_unauthorized(http, conn, result);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return answer_status(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+		return answer_status(http, conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+				     "Method Not Allowed\n", allow);
 	if (strcmp(url, http->telemetry_path) != 0 && strcmp(url, "/") == 0 && wants_html(conn))
 		return answer_landing(http, conn);
 	if (strcmp(url, http->telemetry_path) == 0 || strcmp(url, "/") == 0)
 		return answer_metrics(http, conn);
-	return answer_status(conn, MHD_HTTP_NOT_FOUND, "Not Found\n");
+	return answer_status(http, conn, MHD_HTTP_NOT_FOUND, "Not Found\n", NULL);
 }
 
 int
-http_start(struct http *http, const struct options *opts, struct page *page, char *err,
+http_start(struct http *http, const struct options *opts,
+	   const struct http_security *security, struct page *page, char *err,
 	   size_t errsize)
 {
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem tls_options[TLS_DAEMON_OPTIONS] = {{MHD_OPTION_END, 0, NULL}};
 	int fd;
 
 	memset(http, 0, sizeof(*http));
 	http->page = page;
 	http->telemetry_path = opts->telemetry_path;
+	if (security != NULL)
+		http->security = *security;
+	page->extra_headers = http->security.headers;
+	if (http->security.tls != NULL) {
+		flags |= MHD_USE_TLS;
+		tls_daemon_options(http->security.tls, tls_options);
+	}
 	if (build_landing(http, page->version) != 0) {
 		snprintf(err, errsize, "out of memory");
 		return ENOMEM;
@@ -187,7 +296,9 @@ http_start(struct http *http, const struct options *opts, struct page *page, cha
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts->max_connections_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, opts->idle_timeout_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, opts->memory_per_connection,
-		MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+		MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, http,
+		MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
 	if (http->daemon == NULL) {
 		close(fd);
 		idle_buf_free(&http->landing);

@@ -5,22 +5,34 @@
 #include <stddef.h>
 #include <microhttpd.h>
 
+#include "auth.h"
 #include "idle_buf.h"
 #include "options.h"
 #include "page.h"
+#include "tls.h"
+
+/* What --web.config.file adds; every part optional. */
+struct http_security {
+	const struct tls *tls;      /* NULL: plain HTTP */
+	struct auth *auth;          /* NULL: no basic auth */
+	const char *const *headers; /* name, value pairs ending in NULL, on every response; or NULL */
+};
 
 struct http {
 	struct MHD_Daemon *daemon;
 	struct page *page;
 	const char *telemetry_path;
+	struct http_security security;
 	struct idle_buf landing; /* the HTML page for browsers on / */
 };
 
 /*
- * Binds opts' listen address and starts serving page.  Returns 0, or writes one line naming the
- * address and the reason into err and returns an errno.
+ * Binds opts' listen address and starts serving page, with security (NULL: none), which must
+ * outlive the daemon.  Returns 0, or writes one line naming the address and the reason into err
+ * and returns an errno.
  */
-int http_start(struct http *http, const struct options *opts, struct page *page, char *err,
+int http_start(struct http *http, const struct options *opts,
+	       const struct http_security *security, struct page *page, char *err,
 	       size_t errsize);
 
 /* Stops serving: closes the socket and every connection, joins libmicrohttpd's thread. */

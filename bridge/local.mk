@@ -2,12 +2,18 @@
 bin_PROGRAMS += bridge/idle-exporter
 bridge_idle_exporter_SOURCES = \
 	bridge/main.c \
+	bridge/auth.c bridge/auth.h \
 	bridge/negotiate.c bridge/negotiate.h \
 	bridge/http.c bridge/http.h \
 	bridge/listen.c bridge/listen.h \
 	bridge/options.c bridge/options.h \
 	bridge/page.c bridge/page.h \
 	bridge/poller.c bridge/poller.h \
-	bridge/procstat.c bridge/procstat.h
-bridge_idle_exporter_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS)
-bridge_idle_exporter_LDADD = common/libidle.la $(MHD_LIBS) $(ZLIB_LIBS) -lm
+	bridge/procstat.c bridge/procstat.h \
+	bridge/tls.c bridge/tls.h \
+	bridge/webconfig.c bridge/webconfig.h
+bridge_idle_exporter_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS) $(YAML_CFLAGS) \
+	$(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAGS)
+bridge_idle_exporter_LDADD = common/libidle.la $(MHD_LIBS) $(ZLIB_LIBS) $(YAML_LIBS) \
+	$(GNUTLS_LIBS) $(LIBCRYPT_LIBS) -lm
+EXTRA_DIST += bridge/webconfig.m4

@@ -7,12 +7,83 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "http.h"
 #include "options.h"
 #include "page.h"
 #include "poller.h"
+#include "tls.h"
+#include "webconfig.h"
 
 #define PROGRAM "idle-exporter"
+
+/* What --web.config.file asks for, loaded and checked before anything starts. */
+struct security {
+	struct webconfig config;
+	struct tls tls;
+	struct auth *auth;
+	struct http_security http;
+};
+
+static const char *const client_auth_names[] = {
+	"NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven",
+	"RequireAndVerifyClientCert",
+};
+
+/* Says once what the web config enforces. */
+static void
+log_security(const char *path, const struct security *sec)
+{
+	const struct webconfig *cfg = &sec->config;
+	size_t headers = 0;
+
+	while (cfg->headers[headers] != NULL)
+		headers += 2;
+	if (cfg->tls)
+		fprintf(stderr, PROGRAM ": web config file '%s': TLS 1.%d to 1.%d, %s; ", path,
+			cfg->min_version - 10, cfg->max_version - 10,
+			client_auth_names[cfg->client_auth]);
+	else
+		fprintf(stderr, PROGRAM ": web config file '%s': plain HTTP; ", path);
+	fprintf(stderr, "basic auth: %zu users; %zu headers\n", cfg->n_users, headers / 2);
+}
+
+/* Frees what security_load made; fine on a zeroed sec. */
+static void
+security_free(struct security *sec)
+{
+	auth_free(sec->auth);
+	tls_free(&sec->tls);
+	webconfig_free(&sec->config);
+	memset(sec, 0, sizeof(*sec));
+}
+
+/*
+ * Reads the web config file, its certificates and keys, and prepares basic auth.  Returns 0,
+ * or 2 (a usage error, before anything starts) after printing one line naming the file and the
+ * field.
+ */
+static int
+security_load(struct security *sec, const char *path)
+{
+	char err[512];
+
+	memset(sec, 0, sizeof(*sec));
+	if (webconfig_load(&sec->config, path, err, sizeof(err)) != 0 ||
+	    (sec->config.tls && tls_load(&sec->tls, &sec->config, err, sizeof(err)) != 0) ||
+	    (sec->config.n_users > 0 &&
+	     (sec->auth = auth_new(sec->config.users, sec->config.n_users, err,
+				   sizeof(err))) == NULL)) {
+		fprintf(stderr, PROGRAM ": web config file '%s': %s\n", path, err);
+		security_free(sec);
+		return 2;
+	}
+	sec->http.tls = sec->config.tls ? &sec->tls : NULL;
+	sec->http.auth = sec->auth;
+	sec->http.headers = (const char *const *)sec->config.headers;
+	log_security(path, sec);
+	return 0;
+}
 
 /* Blocks the stop signals in every thread, so the main thread alone takes them with sigwait. */
 static int
@@ -40,7 +111,7 @@ wait_for_stop(const sigset_t *set)
 
 /* Starts everything, serves until told to stop, stops everything.  Returns the exit code. */
 static int
-serve(const struct options *opts)
+serve(const struct options *opts, const struct http_security *security)
 {
 	struct poller poller;
 	struct page page;
@@ -62,7 +133,7 @@ serve(const struct options *opts)
 		poller_destroy(&poller);
 		return 1;
 	}
-	if (http_start(&http, opts, &page, err, sizeof(err)) != 0) {
+	if (http_start(&http, opts, security, &page, err, sizeof(err)) != 0) {
 		fprintf(stderr, PROGRAM ": %s\n", err);
 		page_destroy(&page);
 		poller_destroy(&poller);
@@ -88,8 +159,10 @@ serve(const struct options *opts)
 int
 main(int argc, char **argv)
 {
+	struct security sec;
 	struct options opts;
 	char err[512];
+	int rc;
 
 	if (options_parse(&opts, argc, argv, err, sizeof(err)) != 0) {
 		fprintf(stderr, PROGRAM ": %s (see --help)\n", err);
@@ -103,5 +176,11 @@ main(int argc, char **argv)
 		printf(PROGRAM " " PACKAGE_VERSION "\n");
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
-	return serve(&opts);
+	if (opts.web_config_file == NULL)
+		return serve(&opts, NULL);
+	if (security_load(&sec, opts.web_config_file) != 0)
+		return 2;
+	rc = serve(&opts, &sec.http);
+	security_free(&sec);
+	return rc;
 }

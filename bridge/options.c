@@ -18,6 +18,8 @@ const char options_usage[] =
 	"  --web.max-connections=N           connections at once (default 64)\n"
 	"  --web.max-connections-per-ip=N    connections at once from one address (default 8)\n"
 	"  --web.idle-timeout=SECONDS        close a connection idle this long (default 10)\n"
+	"  --web.config.file=FILE            TLS, basic auth and headers, in exporter-toolkit's\n"
+	"                                    web config format (default: none, plain HTTP)\n"
 	"  --pts-dir=DIR                     pseudo-terminal directory (default /dev/pts)\n"
 	"  --dev-dir=DIR                     device directory for utmp ttys (default /dev)\n"
 	"  --utmp-file=FILE                  utmp file of login sessions (default /var/run/utmp)\n"
@@ -33,6 +35,7 @@ enum {
 	OPT_MAX_CONN,
 	OPT_MAX_CONN_IP,
 	OPT_IDLE_TIMEOUT,
+	OPT_WEB_CONFIG,
 	OPT_PTS,
 	OPT_DEV,
 	OPT_UTMP,
@@ -49,6 +52,7 @@ static const struct option long_options[] = {
 	{"web.max-connections", required_argument, NULL, OPT_MAX_CONN},
 	{"web.max-connections-per-ip", required_argument, NULL, OPT_MAX_CONN_IP},
 	{"web.idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+	{"web.config.file", required_argument, NULL, OPT_WEB_CONFIG},
 	{"pts-dir", required_argument, NULL, OPT_PTS},
 	{"dev-dir", required_argument, NULL, OPT_DEV},
 	{"utmp-file", required_argument, NULL, OPT_UTMP},
@@ -173,6 +177,9 @@ apply(struct options *opts, int opt, const char *arg)
 		err = parse_unsigned(arg, 1, 3600, &n);
 		opts->idle_timeout_seconds = (unsigned)n;
 		return err;
+	case OPT_WEB_CONFIG:
+		opts->web_config_file = arg;
+		return arg[0] ? 0 : EINVAL;
 	case OPT_PTS:
 		opts->sampler.pts_dir = arg;
 		return arg[0] ? 0 : EINVAL;

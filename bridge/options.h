@@ -20,6 +20,7 @@ struct options {
 	unsigned max_connections_per_ip;
 	unsigned idle_timeout_seconds;
 	size_t memory_per_connection;
+	const char *web_config_file; /* exporter-toolkit's TLS, auth and headers file; NULL: none */
 	bool show_help;
 	bool show_version;
 };
