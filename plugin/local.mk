@@ -15,6 +15,6 @@ plugin_idle_la_CPPFLAGS = $(AM_CPPFLAGS) $(COLLECTD_CPPFLAGS) \
 plugin_idle_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^module_register$$'
 plugin_idle_la_LIBADD = common/libidle.la
-EXTRA_DIST += plugin/collectd.m4 plugin/README-section.md \
+EXTRA_DIST += plugin/collectd.m4 \
 	contrib/prometheus/collectd-relabel.yml contrib/collectd/collectd-idle.conf \
 	contrib/collectd/snmp_agent-idle.conf contrib/snmp/IDLE-MIB.txt
