@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Races against a running idle-exporter, each with a checker scraping it all along.
+
+  pts-race PORT PTSDIR SECONDS NEWEST   entries appear and vanish in PTSDIR (hard links of an
+                                        older file, so no time moves) while the exporter polls;
+                                        every page must be valid and user_input_idle_time absent
+                                        or now - NEWEST; the pts error counter must move
+  utmp-race PORT UTMP SECONDS           UTMP rewritten in place and by rename, truncated, with
+                                        garbage between, around one live session; every page
+                                        valid, the label that session's or none
+  proc-churn PORT UTMP SECONDS          a session whose shell starts and reaps processes without
+                                        pause, and sessions whose login process exits; every
+                                        page valid and no proc error counted (a process exiting
+                                        is a normal race, not a failure)
+Each prints what it saw and exits 1 on a failure.
+"""
+
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reliability_expo as expo  # noqa: E402
+import reliability_fixture as fx  # noqa: E402
+
+
+def scrape(port):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        return r.read()
+
+
+def values(samples):
+    return {(name, tuple(sorted(labels.items()))): v for name, labels, v in samples}
+
+
+def errors(vals, source):
+    return float(vals.get(("idle_collect_errors_total", (("source", source),)), "nan"))
+
+
+class Checker:
+    """Scrapes every 20 ms until stopped, applying check(vals, now) to each valid page."""
+
+    def __init__(self, port, check):
+        self.port, self.check = port, check
+        self.pages = 0
+        self.problems = []
+        self.first = self.last = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                data = scrape(self.port)
+                vals = values(expo.parse(data))
+            except (OSError, expo.PageError) as e:
+                self.problems.append(f"scrape {self.pages}: {e}")
+                return
+            self.pages += 1
+            self.first = self.first or vals
+            self.last = vals
+            problem = self.check(vals, time.time())
+            if problem:
+                self.problems.append(problem)
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(10)
+
+
+def pts_race(port, ptsdir, seconds, newest):
+    template = os.path.join(ptsdir, ".template")
+    with open(template, "w"):
+        pass
+    os.utime(template, (newest - 500, newest - 500))
+    stop = threading.Event()
+    cycles = [0]
+
+    def churn():
+        names = [os.path.join(ptsdir, f"c{i}") for i in range(100)]
+        while not stop.is_set():
+            for n in names:
+                os.link(template, n)
+            for n in names:
+                os.unlink(n)
+            cycles[0] += 1
+
+    def check(vals, now):
+        age = vals.get(("user_input_idle_time", ()))
+        if age is not None and abs(float(age) - (now - newest)) > 2:
+            return f"user_input_idle_time {age}, want {now - newest:.1f}: a made-up value"
+        avg = vals.get(("avg_user_input_idle_time", ()))
+        if avg is not None and abs(float(avg) - (now - newest)) > 3:
+            return f"avg_user_input_idle_time {avg}, want about {now - newest:.1f}"
+        return None
+
+    t = threading.Thread(target=churn)
+    with Checker(port, check) as c:
+        t.start()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and (c.last is None or errors(c.last, "pts") < 3):
+            time.sleep(0.1)
+        stop.set()
+        t.join()
+        raced = errors(c.last, "pts") if c.last else 0
+        time.sleep(1.0)
+        settled = errors(c.last, "pts")
+        time.sleep(1.0)
+    os.unlink(template)
+    after = values(expo.parse(scrape(port)))
+    print(f"pts-race: {cycles[0] * 100} entries made and removed, {c.pages} pages checked, "
+          f"{raced:.0f} pts errors counted during the race, {errors(after, 'pts') - settled:.0f} "
+          f"in the 1 s after it settled")
+    problems = list(c.problems)
+    if raced < 1:
+        problems.append("no vanished entry was counted as a pts error")
+    if errors(after, "pts") != settled:
+        problems.append("pts errors still counted after the race ended")
+    if ("user_input_idle_time", ()) not in after:
+        problems.append("user_input_idle_time did not come back")
+    for p in problems[:10]:
+        print(f"FAIL: {p}")
+    return 1 if problems else 0
+
+
+def utmp_race(port, utmp, seconds):
+    sess = fx.Session(argv0=b"utmp-raced")
+    good = [fx.record(fx.USER_PROCESS, sess.pid, sess.line, b"root")]
+    data = b"".join(good + fx.hostile_records(sess.pid))
+    stop = threading.Event()
+    writes = [0]
+    rnd = random.Random(6)
+
+    def rewrite():
+        while not stop.is_set():
+            k = rnd.randrange(5)
+            if k == 0:
+                fx.write_utmp(utmp, [data], atomic=True)
+            elif k == 1:
+                with open(utmp, "r+b") as f:  # in place, record by record
+                    f.truncate(0)
+                    for i in range(0, len(data), 384):
+                        f.write(data[i:i + 384])
+                        f.flush()
+            elif k == 2:
+                with open(utmp, "wb") as f:  # cut inside a record
+                    f.write(data[:rnd.randrange(len(data))])
+            elif k == 3:
+                with open(utmp, "wb") as f:
+                    f.write(rnd.randbytes(rnd.randrange(4096)))
+            else:
+                with open(utmp, "r+b") as f:  # garbage over one record
+                    f.seek(384 * rnd.randrange(4))
+                    f.write(rnd.randbytes(384))
+            writes[0] += 1
+
+    labels = set()
+    fx.write_utmp(utmp, good)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and b'process="utmp-raced"' not in scrape(port):
+        time.sleep(0.05)
+
+    def check(vals, now):
+        ws = [k for k in vals if k[0] == "user_w_idle_time"]
+        if len(ws) > 1:
+            return f"{len(ws)} user_w_idle_time series"
+        for k in ws:
+            labels.add(dict(k[1]).get("process"))
+        bad = labels - {"", "utmp-raced"}
+        return f"process labels {sorted(bad)}" if bad else None
+
+    with Checker(port, check) as c:
+        t = threading.Thread(target=rewrite)
+        t.start()
+        time.sleep(seconds)
+        stop.set()
+        t.join()
+        fx.write_utmp(utmp, good)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            ws = [k for k in (c.last or {}) if k[0] == "user_w_idle_time"]
+            if ws and dict(ws[0][1]).get("process") == "utmp-raced":
+                break
+            time.sleep(0.1)
+    sess.close()
+    recovered = bool(ws) and dict(ws[0][1]).get("process") == "utmp-raced"
+    print(f"utmp-race: {writes[0]} rewrites, {c.pages} pages checked, labels seen "
+          f"{sorted(labels)}, utmp errors {errors(c.last, 'utmp') - errors(c.first, 'utmp'):.0f}, "
+          f"{'recovered' if recovered else 'NOT recovered'}")
+    for p in c.problems[:10]:
+        print(f"FAIL: {p}")
+    return 1 if c.problems or not recovered else 0
+
+
+def proc_churn(port, utmp, seconds):
+    # A shell, session leader of its pty, starting short processes in its foreground group.
+    master, slave = os.openpty()
+    line = os.ttyname(slave)[len("/dev/"):].encode()
+    shell = subprocess.Popen(
+        ["/bin/sh", "-c", "while :; do /bin/true; /bin/true & wait; done"],
+        stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+        preexec_fn=lambda: __import__("fcntl").ioctl(0, __import__("termios").TIOCSCTTY, 0))
+    os.close(slave)
+    stop = threading.Event()
+    logins = [0]
+
+    def short_logins():
+        # Sessions whose login process exits while they are sampled.
+        while not stop.is_set():
+            s = fx.Session(argv0=b"short-lived")
+            fx.write_utmp(utmp, [fx.record(fx.USER_PROCESS, shell.pid, line, b"root"),
+                                 fx.record(fx.USER_PROCESS, s.pid, s.line, b"root")])
+            time.sleep(random.uniform(0, 0.05))
+            s.close()
+            logins[0] += 1
+
+    def check(vals, now):
+        ws = [k for k in vals if k[0] == "user_w_idle_time"]
+        return f"{len(ws)} user_w_idle_time series" if len(ws) != 1 else None
+
+    with Checker(port, check) as c:
+        t = threading.Thread(target=short_logins)
+        t.start()
+        time.sleep(seconds)
+        stop.set()
+        t.join()
+    shell.kill()
+    shell.wait()
+    os.close(master)
+    # The counters are cumulative: what the churn added.
+    proc_errors = errors(c.last, "proc") - errors(c.first, "proc") if c.last else float("nan")
+    dev_errors = errors(c.last, "dev") - errors(c.first, "dev") if c.last else float("nan")
+    print(f"proc-churn: {logins[0]} short sessions, {c.pages} pages checked, proc errors "
+          f"{proc_errors:.0f}, dev errors {dev_errors:.0f}")
+    problems = list(c.problems)
+    if proc_errors != 0:
+        problems.append(f"{proc_errors:.0f} proc errors counted for processes that exited")
+    for p in problems[:10]:
+        print(f"FAIL: {p}")
+    return 1 if problems else 0
+
+
+def main(argv):
+    if len(argv) == 6 and argv[1] == "pts-race":
+        return pts_race(int(argv[2]), argv[3], float(argv[4]), float(argv[5]))
+    if len(argv) == 5 and argv[1] == "utmp-race":
+        return utmp_race(int(argv[2]), argv[3], float(argv[4]))
+    if len(argv) == 5 and argv[1] == "proc-churn":
+        return proc_churn(int(argv[2]), argv[3], float(argv[4]))
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
