@@ -14,3 +14,6 @@ tests_check_auth_SOURCES = tests/check_auth.c \
 tests_check_auth_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge
 tests_check_auth_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAGS)
 tests_check_auth_LDADD = $(CHECK_LIBS) $(GNUTLS_LIBS) $(LIBCRYPT_LIBS)
+
+TESTS += tests/webconfig.test
+dist_noinst_SCRIPTS += tests/webconfig.test
