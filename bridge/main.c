@@ -45,7 +45,7 @@ log_security(const char *path, const struct security *sec)
 			client_auth_names[cfg->client_auth]);
 	else
 		fprintf(stderr, PROGRAM ": web config file '%s': plain HTTP; ", path);
-	fprintf(stderr, "basic auth: %zu users; %zu headers\n", cfg->n_users, headers / 2);
+	fprintf(stderr, "basic auth users: %zu; extra headers: %zu\n", cfg->n_users, headers / 2);
 }
 
 /* Frees what security_load made; fine on a zeroed sec. */
