@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs, on Debian 12 as root, what building idle needs; with --test, what its test suite needs.
 set -eu
-build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev zlib1g-dev"
+build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev zlib1g-dev
+       libgnutls28-dev libyaml-dev libcrypt-dev"
 # collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
-tests="check curl python3 procps bsdutils mandoc prometheus collectd-core collectd-dev libprotobuf-c1
+tests="check curl python3 procps bsdutils util-linux openssl mandoc prometheus collectd-core collectd-dev libprotobuf-c1
        snmpd snmp"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $tests"
