@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_run.h"
 #include "auth.h"
 
 /* bcrypt hashes made with libxcrypt at cost 4; $2a$ and $2y$ are the same digest renamed. */
@@ -317,8 +318,6 @@ main(void)
 {
 	Suite *s = suite_create("auth");
 	TCase *tc = tcase_create("auth");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_parse_cases, 0, sizeof(parse_cases) / sizeof(parse_cases[0]));
@@ -330,9 +329,5 @@ main(void)
 	tcase_add_test(tc, test_toolkit_hash);
 	tcase_add_test(tc, test_unknown_user_same_time);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

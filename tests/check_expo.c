@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "idle_expo.h"
 
 struct label_case {
@@ -257,8 +258,6 @@ main(void)
 {
 	Suite *s = suite_create("expo");
 	TCase *tc = tcase_create("expo");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_label_cases, 0, sizeof(label_cases) / sizeof(label_cases[0]));
 	tcase_add_loop_test(tc, test_number_cases, 0,
@@ -268,9 +267,5 @@ main(void)
 	tcase_add_test(tc, test_hostile_process_label);
 	tcase_add_test(tc, test_openmetrics_counters_and_eof);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "options.h"
 
 struct listen_case {
@@ -109,17 +110,11 @@ main(void)
 {
 	Suite *s = suite_create("options");
 	TCase *tc = tcase_create("options");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_listen_cases, 0,
 			    sizeof(listen_cases) / sizeof(listen_cases[0]));
 	tcase_add_loop_test(tc, test_flags_cases, 0, sizeof(flags_cases) / sizeof(flags_cases[0]));
 	tcase_add_test(tc, test_values_applied);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "idle_plugin_config.h"
 
 /* One config line as collectd's parser hands it over: a key and up to two values. */
@@ -154,16 +155,10 @@ main(void)
 {
 	Suite *s = suite_create("plugin_config");
 	TCase *tc = tcase_create("config");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_config_cases, 0,
 			    (int)(sizeof(config_cases) / sizeof(config_cases[0])));
 	tcase_add_test(tc, test_config_to_sampler);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

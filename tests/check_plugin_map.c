@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "idle_plugin_map.h"
 
 /* Finds the value with this plugin_instance and type_instance, or NULL. */
@@ -201,8 +202,6 @@ main(void)
 {
 	Suite *s = suite_create("plugin_map");
 	TCase *tc = tcase_create("map");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_map_full, 0,
 			    (int)(sizeof(full_expect) / sizeof(full_expect[0])));
@@ -212,9 +211,5 @@ main(void)
 			    (int)(sizeof(label_cases) / sizeof(label_cases[0])));
 	tcase_add_test(tc, test_terminal_instance);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "fixture.h"
 #include "idle_proc.h"
 #include "idle_snapshot.h"
@@ -424,8 +425,6 @@ main(void)
 {
 	Suite *s = suite_create("proc");
 	TCase *tc = tcase_create("proc");
-	SRunner *sr;
-	int failed;
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 	tcase_add_loop_test(tc, test_parse_stat, 0, N(stat_cases));
@@ -437,9 +436,5 @@ main(void)
 	tcase_add_loop_test(tc, test_reads, 0, N(read_cases));
 	tcase_add_test(tc, test_tree_contents);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

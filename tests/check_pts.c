@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "fixture.h"
 #include "idle_pts.h"
 #include "idle_sampler.h"
@@ -277,17 +278,11 @@ main(void)
 {
 	Suite *s = suite_create("pts");
 	TCase *tc = tcase_create("pts");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_pts_cases, 0, sizeof(pts_cases) / sizeof(pts_cases[0]));
 	tcase_add_test(tc, test_error_reported_once_and_recovers);
 	tcase_add_test(tc, test_average_over_polls);
 	tcase_add_test(tc, test_terminal_list);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

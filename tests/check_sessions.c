@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <utmpx.h>
 
+#include "check_run.h"
 #include "fixture.h"
 #include "idle_sessions.h"
 
@@ -640,17 +641,11 @@ main(void)
 {
 	Suite *s = suite_create("sessions");
 	TCase *tc = tcase_create("sessions");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_sessions_cases, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_cmdline_read_once_per_exec);
 	tcase_add_test(tc, test_session_ends);
 	tcase_add_test(tc, test_new_and_free);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

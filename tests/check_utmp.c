@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <utmpx.h>
 
+#include "check_run.h"
 #include "fixture.h"
 #include "idle_utmp.h"
 
@@ -297,16 +298,10 @@ main(void)
 {
 	Suite *s = suite_create("utmp");
 	TCase *tc = tcase_create("utmp");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_utmp_cases, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_parse_misaligned_and_reuse);
 	tcase_add_test(tc, test_too_many_logins);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

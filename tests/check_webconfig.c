@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "webconfig.h"
 
 #define HASH_B "$2b$04$P6jNT0wqW0XqdLcs09sEre9U6nL.iy4vhrQrKktdmIGkdWFbOFvL2"
@@ -313,8 +314,6 @@ main(void)
 {
 	Suite *s = suite_create("webconfig");
 	TCase *tc = tcase_create("webconfig");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_parse_cases, 0, sizeof(parse_cases) / sizeof(parse_cases[0]));
 	tcase_add_loop_test(tc, test_bcrypt_cases, 0,
@@ -322,9 +321,5 @@ main(void)
 	tcase_add_test(tc, test_users_kept_in_order);
 	tcase_add_test(tc, test_load_resolves_against_the_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "check_run.h"
 #include "idle_window.h"
 
 struct window_case {
@@ -84,17 +85,11 @@ main(void)
 {
 	Suite *s = suite_create("window");
 	TCase *tc = tcase_create("window");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_window_cases, 0,
 			    sizeof(window_cases) / sizeof(window_cases[0]));
 	tcase_add_test(tc, test_window_grow_then_push);
 	tcase_add_test(tc, test_window_rejects_zero);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -33,3 +33,6 @@ EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.
 
 TESTS += tests/manpages.test
 dist_noinst_SCRIPTS += tests/manpages.test
+
+EXTRA_DIST += tests/check_run.h
+dist_noinst_SCRIPTS += tests/run-all.sh
