@@ -8,12 +8,14 @@ REL_TESTS = \
 	tests/faults-pts.test \
 	tests/faults-utmp.test \
 	tests/faults-proc.test \
-	tests/faults-permission.test
+	tests/faults-permission.test \
+	tests/valgrind-exporter.test \
+	tests/valgrind-collectd.test
 TESTS += $(REL_TESTS)
 dist_noinst_SCRIPTS += $(REL_TESTS)
 dist_noinst_DATA += tests/reliability-lib.sh tests/reliability_http.py tests/reliability_expo.py \
 	tests/reliability_fixture.py tests/reliability_hostile.py \
-	tests/reliability_faults.py
+	tests/reliability_faults.py tests/valgrind-exporter.supp
 
 # The soak: an hour by default; `make check-soak SOAK_SECONDS=120` for a short proof.
 SOAK_SECONDS = 3600
