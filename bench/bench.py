@@ -96,6 +96,15 @@ def metric(body, name):
     return float(m.group(1)) if m else None
 
 
+def collectd_version():
+    try:
+        text = subprocess.run(['collectd', '-h'], capture_output=True, text=True).stdout
+    except OSError:
+        return 'absent'
+    m = re.search(r'^collectd (\S+),', text, re.M)
+    return m.group(1) if m else '?'
+
+
 def fmt_us(us):
     return '%.1f µs' % us if us < 1000 else '%.2f ms' % (us / 1000)
 
@@ -264,19 +273,20 @@ class Bench:
                 return 'absent'
 
         mem = int(first('/proc/meminfo', 'MemTotal').split()[0]) // 1024
+        virt = ' hypervisor' in ' ' + first('/proc/cpuinfo', 'flags')
         return [
-            ('CPU', '%s, %d online' % (first('/proc/cpuinfo', 'model name'), os.cpu_count())),
+            ('CPU', '%s, %d online%s' % (first('/proc/cpuinfo', 'model name'), os.cpu_count(),
+                                         ', virtual machine' if virt else '')),
             ('memory', '%d MiB' % mem),
             ('system', '%s, Linux %s' % (first('/etc/os-release', 'PRETTY_NAME'),
                                           platform.release())),
             ('idle', out(self.exporter, '--version') + ', tree ' +
              out('git', '-C', self.a.srcdir, 'describe', '--always', '--dirty')),
             ('libmicrohttpd', out('pkg-config', '--modversion', 'libmicrohttpd')),
-            ('collectd', out('collectd', '-h').replace('Usage: collectd', '').strip() or 'absent'),
-            ('seed', '%s with prometheus_client (%s)' % (
-                self.seed, out(self.seed_python, '-c', 'import prometheus_client as p, sys;'
-                               'print(sys.version.split()[0], getattr(p, "__version__", ""))'))
-             if self.seed else 'absent'),
+            ('collectd', collectd_version()),
+            ('seed', '%s, Python %s, prometheus_client %s' % (self.seed, *out(
+                self.seed_python, '-c', 'import sys, importlib.metadata as m; print(sys.version'
+                '.split()[0], m.version("prometheus_client"))').split()) if self.seed else 'absent'),
             ('procps w', out('w', '--version')),
             ('wrk', out(self.wrk, '--version').split(' Copyright')[0] if self.wrk else 'absent'),
             ('kernel.pty.max', out('cat', '/proc/sys/kernel/pty/max')),
@@ -507,8 +517,9 @@ class Bench:
         self.stop(ceil)
         e = self.measure(self.exp_proc, self.eport, 'exporter')
         self.serving_rows('exporter (page of %d B)' % len(page), e, c, True)
+        self.seed_wrk = None
         if self.seed:
-            s = self.measure(self.seed_proc, self.seed_port, 'seed')
+            s = self.seed_wrk = self.measure(self.seed_proc, self.seed_port, 'seed')
             self.rows.append(Row('3', 'scrapes/s, exporter (reference: seed)', '%.0f' % e['rps'],
                                  '%.0f%s' % (s['rps'], s['note']),
                                  e['rps'] / s['rps'] if s['rps'] else None, '≥ 40×',
@@ -560,6 +571,10 @@ class Bench:
         exp = self.start_exporter(port, flag)
         e = self.measure(exp, port, 'exporter (%s)' % flag)
         self.serving_rows('exporter with ' + flag, e, c, False)
+        if self.seed_wrk and self.seed_wrk['rps']:
+            self.rows.append(Row('3', 'scrapes/s, exporter with %s (reference: seed)' % flag,
+                                 '%.0f' % e['rps'], '%.0f' % self.seed_wrk['rps'],
+                                 e['rps'] / self.seed_wrk['rps'], 'info'))
         if gz:
             self.gzip_variant(exp, port, 'exporter with ' + flag, gz)
         self.notes.append('The exporter\'s default per-address connection limit is below wrk\'s 16 '
@@ -743,15 +758,18 @@ def main():
     ap.add_argument('--quick', action='store_true',
                     default=os.environ.get('BENCH_QUICK', '') not in ('', '0', 'no'))
     args = ap.parse_args()
+    quick_out = os.path.join(args.builddir, 'bench', 'results-quick.md')
     if args.out is None:
-        args.out = os.path.join(args.builddir, 'bench',
-                                'results-quick.md' if args.quick else 'RESULTS.md')
+        args.out = quick_out if args.quick else os.path.join(args.srcdir, 'bench', 'RESULTS.md')
+    elif args.quick and os.path.basename(args.out) == 'RESULTS.md':
+        args.out = quick_out  # rough figures never replace the committed results
     start = time.monotonic()
     bench = Bench(args)
 
     def interrupted(sig, frame):
         raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, interrupted)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, interrupted)
     try:
         machine = bench.machine()
         bench.phase_rest()
