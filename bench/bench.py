@@ -138,6 +138,7 @@ class Bench:
         self.probe = self.b('bench', 'bench-probe')
         self.ceiling = self.b('bench', 'bench-ceiling')
         self.utmp = os.path.join(self.tmp, 'utmp')
+        self.errlog = open(os.path.join(self.tmp, 'stderr.log'), 'ab')
         self.ns = self.find_namespace()
         self.seed, self.seed_python = self.find_seed()
         self.wrk = shutil.which(os.environ.get('WRK') or 'wrk')
@@ -147,7 +148,7 @@ class Bench:
     def start(self, argv, **kw):
         kw.setdefault('stdin', subprocess.DEVNULL)
         kw.setdefault('stdout', subprocess.DEVNULL)
-        kw.setdefault('stderr', open(os.path.join(self.tmp, 'stderr.log'), 'ab'))
+        kw.setdefault('stderr', self.errlog)
         p = subprocess.Popen(argv, **kw)
         self.procs.append(p)
         return p
@@ -175,6 +176,7 @@ class Bench:
             if p.stdin:  # bench-hold stops when its stdin closes
                 p.stdin.close()
             self.stop(p)
+        self.errlog.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def holder(self, *args):
@@ -231,9 +233,12 @@ class Bench:
                               'source directory (set SEED_EXPORTER to its path).')
             return None, None
         for py in (os.environ.get('SEED_PYTHON'), '/usr/bin/python3', 'python3'):
-            if py and subprocess.run([py, '-c', 'import prometheus_client'],
-                                     capture_output=True).returncode == 0:
-                return seed, py
+            try:
+                if py and subprocess.run([py, '-c', 'import prometheus_client'],
+                                         capture_output=True).returncode == 0:
+                    return seed, py
+            except OSError:
+                continue
         self.notes.append('Seed rows skipped: no python3 with prometheus_client (Debian: '
                           'python3-prometheus-client).')
         return None, None
@@ -284,9 +289,10 @@ class Bench:
              out('git', '-C', self.a.srcdir, 'describe', '--always', '--dirty')),
             ('libmicrohttpd', out('pkg-config', '--modversion', 'libmicrohttpd')),
             ('collectd', collectd_version()),
-            ('seed', '%s, Python %s, prometheus_client %s' % (self.seed, *out(
-                self.seed_python, '-c', 'import sys, importlib.metadata as m; print(sys.version'
-                '.split()[0], m.version("prometheus_client"))').split()) if self.seed else 'absent'),
+            ('seed', '%s, %s' % (self.seed, out(
+                self.seed_python, '-c', 'import sys, importlib.metadata as m; print("Python",'
+                ' sys.version.split()[0] + ", prometheus_client", m.version("prometheus_client"))'))
+             if self.seed else 'absent'),
             ('procps w', out('w', '--version')),
             ('wrk', out(self.wrk, '--version').split(' Copyright')[0] if self.wrk else 'absent'),
             ('kernel.pty.max', out('cat', '/proc/sys/kernel/pty/max')),
@@ -505,6 +511,9 @@ class Bench:
     def phase_scrapes(self):
         if not self.wrk:
             self.notes.append('Scrape rows skipped: wrk is not installed (Debian: wrk).')
+            self.rows.append(Row('2', 'exporter peak RSS (VmHWM) at rest, no scrape load',
+                                 '%d KiB' % self.exporter_hwm_rest, '', None, '≤ 2048 KiB',
+                                 self.exporter_hwm_rest <= 2048))
             return
         log('3: wrk -t2 -c16 -d%s --latency on loopback' % ('2s' if self.quick else '10s'))
         page = http_get(self.eport)[2]
