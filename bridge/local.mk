@@ -16,4 +16,4 @@ bridge_idle_exporter_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS) $(YAML_C
 	$(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAGS)
 bridge_idle_exporter_LDADD = common/libidle.la $(MHD_LIBS) $(ZLIB_LIBS) $(YAML_LIBS) \
 	$(GNUTLS_LIBS) $(LIBCRYPT_LIBS) -lm
-EXTRA_DIST += bridge/webconfig.m4 bridge/README-webconfig.md
+EXTRA_DIST += bridge/webconfig.m4
