@@ -5,6 +5,7 @@ REL_TESTS = \
 	tests/http-load.test \
 	tests/http-malformed.test \
 	tests/hostile-output.test \
+	tests/hostile-collision.test \
 	tests/faults-pts.test \
 	tests/faults-utmp.test \
 	tests/faults-proc.test \
@@ -12,6 +13,8 @@ REL_TESTS = \
 	tests/valgrind-exporter.test \
 	tests/valgrind-collectd.test
 TESTS += $(REL_TESTS)
+# A known bug, kept visible: XPASS (a failure) once fixed, then move it out of this list.
+XFAIL_TESTS = tests/hostile-collision.test
 dist_noinst_SCRIPTS += $(REL_TESTS)
 dist_noinst_DATA += tests/reliability-lib.sh tests/reliability_http.py tests/reliability_expo.py \
 	tests/reliability_fixture.py tests/reliability_hostile.py \

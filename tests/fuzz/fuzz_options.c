@@ -1,0 +1,71 @@
+/* Fuzzes the exporter's flags: argv made of the input's NUL-separated pieces, and addresses. */
+#include <getopt.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "options.h"
+
+#define MAX_ARGS 16
+
+/*
+ * glibc's getopt keeps a pointer into the last argv it scanned (inside a cluster such as
+ * "-xy"); options_parse resets optind to 1, which does not clear it.  A scan of a dummy argv
+ * with optind 0 does, so each input starts clean.
+ */
+static void
+reset_getopt(void)
+{
+	static char arg0[] = "fuzz";
+	static char *argv[] = {arg0, NULL};
+	static const struct option none[] = {{NULL, 0, NULL, 0}};
+
+	optind = 0;
+	opterr = 0;
+	while (getopt_long(1, argv, "", none, NULL) != -1)
+		;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *copy, *argv[MAX_ARGS + 1], err[512], host[OPTIONS_HOST_MAX];
+	struct options opts;
+	unsigned short port;
+	int argc = 1, rc;
+	size_t i, start = 0;
+
+	copy = malloc(size + 1);
+	if (copy == NULL)
+		return 0;
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	argv[0] = (char *)"idle-exporter";
+	for (i = 0; i <= size && argc < MAX_ARGS; i++) {
+		if (copy[i] == '\0') {
+			argv[argc++] = copy + start;
+			start = i + 1;
+		}
+	}
+	argv[argc] = NULL;
+	reset_getopt();
+	err[0] = '\0';
+	rc = options_parse(&opts, argc, argv, err, sizeof(err));
+	FUZZ_CHECK(rc == 0 || rc == 2, "rc %d", rc);
+	FUZZ_CHECK(rc == 0 || (err[0] != '\0' && memchr(err, '\0', sizeof(err)) != NULL),
+		   "no message for a bad flag");
+	if (rc == 0) {
+		FUZZ_CHECK(opts.telemetry_path[0] == '/', "path %s", opts.telemetry_path);
+		FUZZ_CHECK(opts.max_connections >= 1 && opts.max_connections_per_ip >= 1 &&
+				   opts.idle_timeout_seconds >= 1 && opts.sampler.window >= 1,
+			   "a zero limit");
+		FUZZ_CHECK(opts.poll_seconds >= 0.01 && opts.poll_seconds <= 3600, "poll %g",
+			   opts.poll_seconds);
+	}
+	for (i = 1; i < (size_t)argc; i++) {
+		/* A host that is no address ("[a]:b]:1" gives "a]:b") is left to getaddrinfo. */
+		if (options_parse_listen(argv[i], host, sizeof(host), &port) == 0)
+			FUZZ_CHECK(memchr(host, '\0', sizeof(host)) != NULL, "host from %s", argv[i]);
+	}
+	free(copy);
+	return 0;
+}
