@@ -6,6 +6,7 @@ REL_TESTS = \
 	tests/http-malformed.test \
 	tests/hostile-output.test \
 	tests/hostile-collision.test \
+	tests/hostile-systemd.test \
 	tests/faults-pts.test \
 	tests/faults-utmp.test \
 	tests/faults-proc.test \
@@ -19,6 +20,7 @@ dist_noinst_SCRIPTS += $(REL_TESTS)
 dist_noinst_DATA += tests/reliability-lib.sh tests/reliability_http.py tests/reliability_expo.py \
 	tests/reliability_fixture.py tests/reliability_hostile.py \
 	tests/reliability_faults.py tests/valgrind-exporter.supp
+EXTRA_DIST += contrib/systemd/idle-exporter.service
 
 # The soak: an hour by default; `make check-soak SOAK_SECONDS=120` for a short proof.
 SOAK_SECONDS = 3600
