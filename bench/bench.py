@@ -296,7 +296,9 @@ class Bench:
             ('procps w', out('w', '--version')),
             ('wrk', out(self.wrk, '--version').split(' Copyright')[0] if self.wrk else 'absent'),
             ('kernel.pty.max', out('cat', '/proc/sys/kernel/pty/max')),
-            ('processes at start', str(sum(1 for d in os.listdir('/proc') if d.isdigit()))),
+            ('at start', '%d processes, load average %s' % (
+                sum(1 for d in os.listdir('/proc') if d.isdigit()),
+                ' '.join(open('/proc/loadavg').read().split()[:3]))),
         ]
 
     # -- 1, 2: CPU at rest, memory -------------------------------------------------------
