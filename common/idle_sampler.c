@@ -1,5 +1,4 @@
 /* One poll of every source into a snapshot, with the rolling average and error bookkeeping. */
-#define _GNU_SOURCE /* strverscmp */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,23 +105,54 @@ add_terminal(void *arg, const char *name, const struct stat *st)
 {
 	struct terminal_ctx *ctx = arg;
 	struct idle_terminal term;
-	int n;
+	size_t len = strlen(name);
 
-	n = snprintf(term.tty, sizeof(term.tty), "pts/%s", name);
-	if (n < 0 || (size_t)n >= sizeof(term.tty))
+	/* memcpy, not snprintf: with thousands of terminals this is the poll's hot loop. */
+	if (len + sizeof("pts/") > sizeof(term.tty))
 		return 0;
+	memcpy(term.tty, "pts/", 4);
+	memcpy(term.tty + 4, name, len + 1);
 	idle_users_name(ctx->sampler->users, st->st_uid, ctx->now, term.user, sizeof(term.user));
 	term.input_seconds = idle_time_age_seconds(ctx->now, &st->st_atim);
 	term.output_seconds = idle_time_age_seconds(ctx->now, &st->st_mtim);
 	return idle_snapshot_add_terminal(ctx->snap, &term);
 }
 
-/* Orders pts/2 before pts/10. */
+/*
+ * Orders pts/2 before pts/10: shorter names first, then bytewise, which is numeric order for
+ * devpts' decimal names and a total order for anything else.
+ */
 static int
 compare_terminals(const void *a, const void *b)
 {
-	return strverscmp(((const struct idle_terminal *)a)->tty,
-			  ((const struct idle_terminal *)b)->tty);
+	const char *x = ((const struct idle_terminal *)a)->tty;
+	const char *y = ((const struct idle_terminal *)b)->tty;
+	size_t lx = strlen(x), ly = strlen(y);
+
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return memcmp(x, y, lx);
+}
+
+/* Sorts the terminals; devpts lists them newest first, so a reversed list is common and O(n). */
+static void
+sort_terminals(struct idle_snapshot *snap)
+{
+	struct idle_terminal *t = snap->terminals, swap;
+	size_t n = snap->terminals_len, i;
+	bool reversed = true;
+
+	for (i = 1; i < n && reversed; i++)
+		reversed = compare_terminals(&t[i - 1], &t[i]) > 0;
+	if (!reversed) {
+		qsort(t, n, sizeof(*t), compare_terminals);
+		return;
+	}
+	for (i = 0; i < n / 2; i++) {
+		swap = t[i];
+		t[i] = t[n - 1 - i];
+		t[n - 1 - i] = swap;
+	}
 }
 
 /* Reads the pts directory into snap; returns 0 or the errno that left its values out. */
@@ -139,7 +169,7 @@ poll_pts(struct idle_sampler *sampler, const struct timespec *now, struct idle_s
 		snap->terminals_len = 0;
 		return err;
 	}
-	qsort(snap->terminals, snap->terminals_len, sizeof(*snap->terminals), compare_terminals);
+	sort_terminals(snap);
 	snap->has_terminals = true;
 	snap->terminal_count = scan.terminals;
 	if (scan.terminals > 0) {

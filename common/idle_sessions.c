@@ -58,6 +58,11 @@
 #define WHAT_CACHE 32
 /* Largest getpwnam_r buffer tried before giving up with ERANGE. */
 #define PW_BUF_MAX (1024 * 1024)
+/* Users remembered across polls, and for how long: getpwnam reads /etc/passwd each time. */
+#define USER_CACHE 16
+#define USER_TTL_SECONDS 60
+/* utmp whose mtime is this recent is read again even if it looks unchanged (coarse mtimes). */
+#define UTMP_RACY_SECONDS 2
 
 /* A live session that has an idle time. */
 struct session {
@@ -86,6 +91,24 @@ struct what_entry {
 	uint64_t used; /* poll of last use; 0 for a free slot */
 };
 
+/* A user looked up in the passwd database. */
+struct user_entry {
+	char name[IDLE_USER_MAX];
+	int rc;         /* 0 found, ESRCH unknown */
+	uid_t uid;
+	time_t fetched; /* 0: a free slot */
+};
+
+/* What the logins were last read from: unchanged, the file need not be read again. */
+struct utmp_stamp {
+	bool valid;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct timespec ctime;
+};
+
 struct idle_sessions {
 	char *utmp_file;
 	char *dev_dir;
@@ -103,9 +126,9 @@ struct idle_sessions {
 	char *cmdline; /* IDLE_CMDLINE_MAX bytes, allocated at first use */
 	char *pw_buf;
 	size_t pw_size;
-	char memo_user[IDLE_USER_MAX]; /* the last user looked up in this poll */
-	int memo_rc;		       /* 0 found, ESRCH unknown, -1 no memo */
-	uid_t memo_uid;
+	struct user_entry users[USER_CACHE];
+	size_t users_next; /* slot replaced when all are taken */
+	struct utmp_stamp utmp_stamp;
 };
 
 /* What one poll works with. */
@@ -207,22 +230,40 @@ lookup_user(struct idle_sessions *s, const char *name, uid_t *uid)
 	return rc;
 }
 
-/* lookup_user, remembering the last answer: utmp often holds one user many times. */
+/*
+ * lookup_user, remembering answers for USER_TTL_SECONDS: a user added to or removed from
+ * passwd is seen within a minute, and a poll reads no file for users it already knows.
+ */
 static int
-user_uid(struct idle_sessions *s, const char *name, uid_t *uid)
+user_uid(struct idle_sessions *s, const char *name, time_t now, uid_t *uid)
 {
+	struct user_entry *e;
+	size_t i;
 	int rc;
 
-	if (s->memo_rc != -1 && strcmp(name, s->memo_user) == 0) {
-		*uid = s->memo_uid;
-		return s->memo_rc;
+	for (i = 0; i < USER_CACHE; i++) {
+		e = &s->users[i];
+		if (e->fetched != 0 && strcmp(e->name, name) == 0 && now >= e->fetched &&
+		    now - e->fetched < USER_TTL_SECONDS) {
+			*uid = e->uid;
+			return e->rc;
+		}
 	}
 	rc = lookup_user(s, name, uid);
-	if (rc == 0 || rc == ESRCH) {
-		memcpy(s->memo_user, name, strlen(name) + 1);
-		s->memo_rc = rc;
-		s->memo_uid = *uid;
+	if (rc != 0 && rc != ESRCH)
+		return rc;
+	for (i = 0; i < USER_CACHE; i++)
+		if (s->users[i].fetched == 0 || strcmp(s->users[i].name, name) == 0)
+			break;
+	if (i == USER_CACHE) {
+		i = s->users_next;
+		s->users_next = (s->users_next + 1) % USER_CACHE;
 	}
+	e = &s->users[i];
+	memcpy(e->name, name, strlen(name) + 1);
+	e->rc = rc;
+	e->uid = *uid;
+	e->fetched = now > 0 ? now : 1;
 	return rc;
 }
 
@@ -295,7 +336,7 @@ add_record(struct idle_sessions *s, struct poll *p, const struct idle_utmp_recor
 {
 	struct session sess = {.pid = rec->pid};
 	bool has_idle;
-	int rc = user_uid(s, rec->user, &sess.uid);
+	int rc = user_uid(s, rec->user, p->now->tv_sec, &sess.uid);
 
 	if (rc == ESRCH)
 		return 0;
@@ -611,9 +652,44 @@ collect(struct idle_sessions *s, struct poll *p)
 	int rc = 0;
 
 	s->sessions_len = 0;
-	s->memo_rc = -1;
 	for (i = 0; rc == 0 && i < s->logins.len; i++)
 		rc = add_record(s, p, &s->logins.records[i]);
+	return rc;
+}
+
+/* True when st matches the stamp and is old enough for its mtime to be trusted. */
+static bool
+stamp_matches(const struct utmp_stamp *stamp, const struct stat *st, const struct timespec *now)
+{
+	return stamp->valid && stamp->dev == st->st_dev && stamp->ino == st->st_ino &&
+	       stamp->size == st->st_size && stamp->mtime.tv_sec == st->st_mtim.tv_sec &&
+	       stamp->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+	       stamp->ctime.tv_sec == st->st_ctim.tv_sec &&
+	       stamp->ctime.tv_nsec == st->st_ctim.tv_nsec &&
+	       now->tv_sec - st->st_mtim.tv_sec > UTMP_RACY_SECONDS;
+}
+
+/*
+ * Reads the login records unless the file is unchanged since the last read: one stat instead of
+ * an open, reads and a close on most polls.  A write that keeps the size within the same coarse
+ * mtime tick is caught by rereading while the mtime is recent.  Returns 0 or an errno.
+ */
+static int
+read_logins(struct idle_sessions *s, const struct timespec *now)
+{
+	struct stat st;
+	bool stamped;
+	int rc;
+
+	stamped = stat(s->utmp_file, &st) == 0 && S_ISREG(st.st_mode);
+	if (stamped && stamp_matches(&s->utmp_stamp, &st, now))
+		return 0;
+	s->utmp_stamp.valid = false;
+	rc = idle_utmp_read_logins(s->utmp_file, &s->logins);
+	/* Stamped before the read: a write during or after it changes the file's stamp. */
+	if (rc == 0 && stamped)
+		s->utmp_stamp = (struct utmp_stamp){true, st.st_dev, st.st_ino, st.st_size,
+						    st.st_mtim, st.st_ctim};
 	return rc;
 }
 
@@ -634,7 +710,7 @@ idle_sessions_sample(struct idle_sessions *sessions, const struct timespec *now,
 {
 	struct poll p = {.now = now, .proc_fd = -1, .dev_fd = -1, .err = err};
 
-	err[IDLE_SOURCE_UTMP] = idle_utmp_read_logins(sessions->utmp_file, &sessions->logins);
+	err[IDLE_SOURCE_UTMP] = read_logins(sessions, now);
 	err[IDLE_SOURCE_DEV] = open_dir(sessions->dev_dir, &p.dev_fd);
 	err[IDLE_SOURCE_PROC] = open_dir(sessions->proc_dir, &p.proc_fd);
 	snap->has_sessions = false;

@@ -82,8 +82,12 @@ idle_users_name(struct idle_users *users, uid_t uid, const struct timespec *now,
 		size_t size)
 {
 	const struct users_slot *slot = lookup(users, uid, now->tv_sec);
+	size_t len = strlen(slot->name);
 
 	if (size == 0)
 		return;
-	snprintf(name, size, "%s", slot->name);
+	if (len >= size)
+		len = size - 1;
+	memcpy(name, slot->name, len);
+	name[len] = '\0';
 }

@@ -624,6 +624,61 @@ START_TEST(test_session_ends)
 }
 END_TEST
 
+/* Sets a file's atime and mtime to t. */
+static void
+set_times(const char *path, time_t t)
+{
+	struct timespec times[2] = {{t, 0}, {t, 0}};
+
+	ck_assert(utimensat(AT_FDCWD, path, times, 0) == 0);
+}
+
+/*
+ * utmp is read again whenever it changed, even a same-size rewrite that puts the old mtime
+ * back (its ctime moves), and whenever its mtime is too recent to be trusted.
+ */
+START_TEST(test_utmp_change_always_seen)
+{
+	static const struct scase one = {
+	    .name = "utmp one",
+	    .recs = {REC(100, "pts/1")},
+	    .procs = {SHELL(100, 100, 1000)},
+	    .ttys = {{"pts/1", 3}},
+	};
+	static const struct scase stale = {.name = "utmp stale", .recs = {REC(999, "pts/1")}};
+	struct timespec now = {NOW, 0};
+	int err[IDLE_SOURCE_COUNT] = {0};
+	struct idle_sessions_paths paths;
+	struct idle_snapshot snap;
+	char *owned[3];
+	char *root = build(&one, &paths, owned);
+	struct idle_sessions *s = idle_sessions_new(&paths);
+
+	idle_snapshot_init(&snap);
+	set_times(owned[0], NOW - 100);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert_uint_eq(snap.session_count, 1);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert_uint_eq(snap.session_count, 1);
+	/* Same size, old mtime put back: only the ctime tells. */
+	put_utmp(owned[0], &stale);
+	set_times(owned[0], NOW - 100);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert_uint_eq(snap.session_count, 0);
+	/* A recent mtime is never trusted: the file is read at every poll. */
+	put_utmp(owned[0], &one);
+	set_times(owned[0], NOW);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert_uint_eq(snap.session_count, 1);
+	idle_snapshot_free(&snap);
+	idle_sessions_free(s);
+	free(owned[0]);
+	free(owned[1]);
+	free(owned[2]);
+	fixture_remove(root);
+}
+END_TEST
+
 START_TEST(test_new_and_free)
 {
 	struct idle_sessions_paths paths = {"/var/run/utmp", NULL, "/proc"};
@@ -645,6 +700,7 @@ main(void)
 	tcase_add_loop_test(tc, test_sessions_cases, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_cmdline_read_once_per_exec);
 	tcase_add_test(tc, test_session_ends);
+	tcase_add_test(tc, test_utmp_change_always_seen);
 	tcase_add_test(tc, test_new_and_free);
 	suite_add_tcase(s, tc);
 	return check_run(s);
