@@ -16,7 +16,7 @@ const char options_usage[] =
 	"  --web.listen-address=[HOST]:PORT  address to listen on (default :3003, IPv4 and IPv6)\n"
 	"  --web.telemetry-path=PATH         path serving the metrics (default /metrics; / too)\n"
 	"  --web.max-connections=N           connections at once (default 64)\n"
-	"  --web.max-connections-per-ip=N    connections at once from one address (default 8)\n"
+	"  --web.max-connections-per-ip=N    connections at once from one address (default 16)\n"
 	"  --web.idle-timeout=SECONDS        close a connection idle this long (default 10)\n"
 	"  --web.config.file=FILE            TLS, basic auth and headers, in exporter-toolkit's\n"
 	"                                    web config format (default: none, plain HTTP)\n"
@@ -145,7 +145,7 @@ options_defaults(struct options *opts)
 	idle_sampler_config_defaults(&opts->sampler);
 	opts->poll_seconds = IDLE_DEFAULT_POLL_SECONDS;
 	opts->max_connections = 64;
-	opts->max_connections_per_ip = 8;
+	opts->max_connections_per_ip = 16;
 	opts->idle_timeout_seconds = 10;
 	opts->memory_per_connection = 16384;
 }
