@@ -12,6 +12,9 @@
                                         pause, and sessions whose login process exits; every
                                         page valid and no proc error counted (a process exiting
                                         is a normal race, not a failure)
+  soak PORT PID UTMP SECONDS             scrapes every 100 ms (text, OpenMetrics, gzip; every
+                                        100th through promtool) while sessions on real ptys and
+                                        bare ptys come and go; RSS and fds of PID must stay flat
 Each prints what it saw and exits 1 on a failure.
 """
 
@@ -249,11 +252,130 @@ def proc_churn(port, utmp, seconds):
     return 1 if problems else 0
 
 
+def _status_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def soak(port, pid, utmp, seconds):
+    """Scrapes every 100 ms while sessions and terminals come and go; RSS and fds sampled."""
+    import gzip
+    import shutil
+    import subprocess as sp
+    import tempfile
+    stop = threading.Event()
+    stats = {"scrapes": 0, "bad": [], "promtool": 0, "sessions": 0, "ptys": 0}
+    names = [b"vim", b"bash", b'a"b', b"c\\d", b"new\nline", b"\xff\xfe", b"x" * 200, b""]
+    rnd = random.Random(7)
+    promtool = shutil.which("promtool")
+    tmp = tempfile.mkdtemp()
+
+    def scraper():
+        n = 0
+        while not stop.is_set():
+            t0 = time.monotonic()
+            kind = n % 10
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/metrics")
+            if kind == 3:
+                req.add_header("Accept", "application/openmetrics-text; version=1.0.0")
+            if kind == 7:
+                req.add_header("Accept-Encoding", "gzip")
+            try:
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    data = r.read()
+                    if r.headers.get("Content-Encoding") == "gzip":
+                        data = gzip.decompress(data)
+                expo.parse(data, openmetrics=kind == 3)
+                if promtool and kind == 0 and n % 100 == 0:
+                    path = os.path.join(tmp, "page")
+                    with open(path, "wb") as f:
+                        f.write(data)
+                    with open(path, "rb") as f:
+                        res = sp.run([promtool, "check", "metrics"], stdin=f, capture_output=True)
+                    if res.returncode != 0:
+                        stats["bad"].append(f"promtool: {res.stdout[:200]!r}{res.stderr[:200]!r}")
+                    stats["promtool"] += 1
+            except (OSError, expo.PageError, EOFError) as e:
+                stats["bad"].append(f"scrape {n}: {e}")
+            stats["scrapes"] += 1
+            n += 1
+            time.sleep(max(0.0, 0.1 - (time.monotonic() - t0)))
+
+    def churn():
+        live, bare = [], []
+        while not stop.is_set():
+            r = rnd.random()
+            if r < 0.4 and len(live) < 8:
+                live.append(fx.Session(argv0=rnd.choice(names)))
+                stats["sessions"] += 1
+            elif r < 0.7 and live:
+                live.pop(rnd.randrange(len(live))).close()
+            elif r < 0.85 and len(bare) < 8:
+                bare.append(os.openpty())
+                stats["ptys"] += 1
+            elif bare:
+                for fd in bare.pop(rnd.randrange(len(bare))):
+                    os.close(fd)
+            fx.write_utmp(utmp, [fx.record(fx.USER_PROCESS, s.pid, s.line, b"root")
+                                 for s in live])
+            if live and rnd.random() < 0.5:
+                os.write(live[0].master, b"x")  # typing: the tty's times move
+            stop.wait(rnd.uniform(0.1, 1.0))
+        for s in live:
+            s.close()
+        for pair in bare:
+            for fd in pair:
+                os.close(fd)
+        fx.write_utmp(utmp, [])
+
+    threads = [threading.Thread(target=scraper), threading.Thread(target=churn)]
+    fds0 = len(os.listdir(f"/proc/{pid}/fd"))
+    samples = []
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    while time.monotonic() - start < seconds:
+        samples.append((time.monotonic() - start, _status_kb(pid, "VmRSS"),
+                        len(os.listdir(f"/proc/{pid}/fd"))))
+        time.sleep(min(10, max(1, seconds / 60)))
+    stop.set()
+    for t in threads:
+        t.join(30)
+    time.sleep(2)  # a poll or two with no terminal of ours, connections closed
+    fds1 = len(os.listdir(f"/proc/{pid}/fd"))
+    shutil.rmtree(tmp)
+    # Flat: the allocator reaches its high-water mark in steps early on (page variants, gzip,
+    # the most terminals at once); a leak keeps climbing.  So the second half's peak must stay
+    # within 1 % (+64 KiB) of the first half's.
+    first = [s[1] for s in samples if s[0] < seconds / 2] or [samples[0][1]]
+    second = [s[1] for s in samples if s[0] >= seconds / 2] or [samples[-1][1]]
+    base, peak, last = max(first), max(second), samples[-1][1]
+    print(f"soak: {seconds:.0f} s, {stats['scrapes']} scrapes ({stats['promtool']} through "
+          f"promtool), {len(stats['bad'])} bad; {stats['sessions']} sessions and "
+          f"{stats['ptys']} bare ptys opened; RSS {samples[0][1]} KiB at start, peak {base} KiB "
+          f"in the first half, {peak} KiB in the second, {last} KiB at the end; fds {fds0} before, "
+          f"{fds1} after (max {max(s[2] for s in samples)} during)")
+    print("RSS KiB over time: " + " ".join(f"{t:.0f}s:{kb}" for t, kb, _ in samples))
+    problems = stats["bad"][:10]
+    if peak > base * 1.01 + 64:
+        problems.append(f"RSS grew from {base} KiB (first half) to {peak} KiB (second half)")
+    if fds1 != fds0:
+        problems.append(f"fds {fds0} before, {fds1} after")
+    for p in problems:
+        print(f"FAIL: {p}")
+    return 1 if problems else 0
+
+
 def main(argv):
     if len(argv) == 6 and argv[1] == "pts-race":
         return pts_race(int(argv[2]), argv[3], float(argv[4]), float(argv[5]))
     if len(argv) == 5 and argv[1] == "utmp-race":
         return utmp_race(int(argv[2]), argv[3], float(argv[4]))
+    if len(argv) == 6 and argv[1] == "soak":
+        return soak(int(argv[2]), int(argv[3]), argv[4], float(argv[5]))
     if len(argv) == 5 and argv[1] == "proc-churn":
         return proc_churn(int(argv[2]), argv[3], float(argv[4]))
     print(__doc__, file=sys.stderr)
