@@ -32,6 +32,21 @@ idle_label_utf8_length(const unsigned char *s, size_t n)
 	return len;
 }
 
+bool
+idle_label_is_utf8(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		n = idle_label_utf8_length(u + i, len - i);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 void
 idle_label_iter_init(struct idle_label_iter *it, const char *raw, size_t cap)
 {

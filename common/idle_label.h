@@ -19,6 +19,9 @@ struct idle_label_iter {
 /* Length of the valid UTF-8 character at s (n bytes readable), or 0 when it is invalid. Pure. */
 size_t idle_label_utf8_length(const unsigned char *s, size_t n);
 
+/* True when the len bytes at s are all valid UTF-8: the label is then the name, unaltered. Pure. */
+bool idle_label_is_utf8(const char *s, size_t len);
+
 /* Starts a walk over the C string raw, of which at most cap bytes are used. */
 void idle_label_iter_init(struct idle_label_iter *it, const char *raw, size_t cap);
 

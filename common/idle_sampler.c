@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idle_label.h"
 #include "idle_pts.h"
 #include "idle_sampler.h"
 #include "idle_sessions.h"
@@ -99,7 +100,11 @@ struct terminal_ctx {
 	struct idle_snapshot *snap;
 };
 
-/* Adds one terminal's values; a name too long for a tty label is left out of the list. */
+/*
+ * Adds one terminal's values.  Left out of the list (still counted in idle_terminals): a name
+ * too long for a tty label, and one that is not valid UTF-8, whose repaired label could equal
+ * another terminal's and make two series one.  devpts only makes decimal names.
+ */
 static int
 add_terminal(void *arg, const char *name, const struct stat *st)
 {
@@ -108,7 +113,7 @@ add_terminal(void *arg, const char *name, const struct stat *st)
 	size_t len = strlen(name);
 
 	/* memcpy, not snprintf: with thousands of terminals this is the poll's hot loop. */
-	if (len + sizeof("pts/") > sizeof(term.tty))
+	if (len + sizeof("pts/") > sizeof(term.tty) || !idle_label_is_utf8(name, len))
 		return 0;
 	memcpy(term.tty, "pts/", 4);
 	memcpy(term.tty + 4, name, len + 1);

@@ -245,6 +245,9 @@ START_TEST(test_terminal_list)
 	if (asprintf(&pts, "%s/pts", root) < 0)
 		abort();
 	fixture_file(root, "pts/10", NOW - 1, 0, NOW - 2, 0);
+	/* Invalid UTF-8 would be repaired into one label for both: counted, not listed. */
+	fixture_file(root, "pts/\xff", NOW, 0, NOW, 0);
+	fixture_file(root, "pts/\xfe", NOW, 0, NOW, 0);
 	fixture_file(root, "pts/2", NOW - 3, 0, NOW - 4, 0);
 	fixture_file(root, "pts/ptmx", NOW, 0, NOW, 0);
 	idle_sampler_config_defaults(&config);
@@ -253,6 +256,7 @@ START_TEST(test_terminal_list)
 	sampler = idle_sampler_new(&config);
 	idle_snapshot_init(&snap);
 	idle_sampler_poll(sampler, &now, &snap);
+	ck_assert_uint_eq(snap.terminal_count, 4);
 	ck_assert_uint_eq(snap.terminals_len, 2);
 	ck_assert_str_eq(snap.terminals[0].tty, "pts/2");
 	ck_assert_str_eq(snap.terminals[1].tty, "pts/10");
@@ -264,6 +268,7 @@ START_TEST(test_terminal_list)
 
 	fixture_unlink(root, "pts/2");
 	idle_sampler_poll(sampler, &now, &snap);
+	ck_assert_uint_eq(snap.terminal_count, 3);
 	ck_assert_uint_eq(snap.terminals_len, 1);
 	ck_assert_str_eq(snap.terminals[0].tty, "pts/10");
 	idle_snapshot_free(&snap);

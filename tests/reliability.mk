@@ -14,8 +14,6 @@ REL_TESTS = \
 	tests/valgrind-exporter.test \
 	tests/valgrind-collectd.test
 TESTS += $(REL_TESTS)
-# A known bug, kept visible: XPASS (a failure) once fixed, then move it out of this list.
-XFAIL_TESTS = tests/hostile-collision.test
 dist_noinst_SCRIPTS += $(REL_TESTS) tests/soak.test
 dist_noinst_DATA += tests/reliability-lib.sh tests/reliability_http.py tests/reliability_expo.py \
 	tests/reliability_fixture.py tests/reliability_hostile.py \
