@@ -8,9 +8,9 @@
 #define MAX_ARGS 16
 
 /*
- * glibc's getopt keeps a pointer into the last argv it scanned (inside a cluster such as
- * "-xy"); options_parse resets optind to 1, which does not clear it.  A scan of a dummy argv
- * with optind 0 does, so each input starts clean.
+ * getopt keeps state between scans (the position inside a cluster such as "-xy"), and
+ * options_parse only sets optind to 1: a scan of a dummy argv with optind 0 clears it, so
+ * each input starts from the same state whatever the previous one left.
  */
 static void
 reset_getopt(void)
