@@ -243,11 +243,18 @@ class Bench:
                           'python3-prometheus-client).')
         return None, None
 
-    def start_seed(self, port):
-        p = self.start(self.in_utmp_namespace([self.seed_python, self.seed, '--port', str(port)]))
-        if not wait_until(lambda: http_get(port) is not None, 20):
-            raise RuntimeError('the seed did not answer on port %d' % port)
-        return p
+    def start_seed(self):
+        """Starts the seed on a free port; returns (process, port).  The seed binds every
+        address, so a port free on 127.0.0.1 may be taken elsewhere: then it exits at once
+        and another port is tried."""
+        for _ in range(3):
+            port = free_port()
+            p = self.start(self.in_utmp_namespace([self.seed_python, self.seed,
+                                                   '--port', str(port)]))
+            if wait_until(lambda: http_get(port) is not None or p.poll() is not None, 20) \
+                    and p.poll() is None:
+                return p, port
+        raise RuntimeError('the seed did not answer on three ports (last %d)' % port)
 
     def start_exporter(self, port, *extra):
         p = self.start([self.exporter, '--web.listen-address=127.0.0.1:%d' % port,
@@ -363,8 +370,8 @@ class Bench:
         procs = {'exporter': self.exp_proc,
                  'floor': self.start([self.probe, 'tick', '/dev/pts'])}
         if self.seed:
-            self.seed_port = free_port()
-            procs['seed'] = self.seed_proc = self.start_seed(self.seed_port)
+            self.seed_proc, self.seed_port = self.start_seed()
+            procs['seed'] = self.seed_proc
         have_collectd = self.collectd_available()
         if have_collectd:
             for load in (True, False):
