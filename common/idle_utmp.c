@@ -73,7 +73,10 @@ idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *list)
 	size_t off;
 	int rc;
 
-	for (off = 0; len - off >= IDLE_UTMP_RECORD_SIZE; off += IDLE_UTMP_RECORD_SIZE) {
+	/* A file cut inside a record, or torn by a writer, is not read as if it were whole. */
+	if (len % IDLE_UTMP_RECORD_SIZE != 0)
+		return EINVAL;
+	for (off = 0; off < len; off += IDLE_UTMP_RECORD_SIZE) {
 		idle_utmp_parse(bytes + off, &record);
 		if (record.type != IDLE_UTMP_USER_PROCESS || record.user[0] == '\0')
 			continue;

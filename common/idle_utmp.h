@@ -34,9 +34,10 @@ struct idle_utmp_list {
 void idle_utmp_parse(const unsigned char *bytes, struct idle_utmp_record *record);
 
 /*
- * Appends the login records among the whole records of buf: USER_PROCESS with a non-empty
- * user, the rows w considers.  A trailing partial record is ignored.  Pure, no IO.
- * Returns 0, ENOMEM or EFBIG (list then holds what was appended before).
+ * Appends the login records among the records of buf: USER_PROCESS with a non-empty user, the
+ * rows w considers; records of other or unknown types are skipped, as w does.  Pure, no IO.
+ * Returns 0, ENOMEM, EFBIG, or EINVAL for a truncated buffer (len not a whole number of
+ * records: a file cut or torn by a writer); list then holds what was appended before.
  */
 int idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *list);
 
