@@ -20,19 +20,63 @@ struct authorization {
 	const char *value; /* NULL when it held a NUL */
 };
 
-/* Prints libmicrohttpd's own errors as one prefixed line each. */
+/* Whether a message of this format may be printed now; counts it when not.  Thread-safe. */
+static bool
+log_allowed(struct http_log_limit *limit, const char *fmt, unsigned *suppressed)
+{
+	struct timespec now;
+	struct http_log_kind *kind = NULL;
+	size_t i;
+	bool allowed;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&limit->lock);
+	for (i = 0; i < HTTP_LOG_KINDS && kind == NULL; i++)
+		if (limit->kinds[i].fmt == fmt)
+			kind = &limit->kinds[i];
+	if (kind == NULL) {
+		kind = &limit->kinds[limit->next];
+		limit->next = (limit->next + 1) % HTTP_LOG_KINDS;
+		kind->fmt = fmt;
+		kind->since = now.tv_sec - HTTP_LOG_REPEAT_SECONDS;
+		kind->suppressed = 0;
+	}
+	allowed = now.tv_sec - kind->since >= HTTP_LOG_REPEAT_SECONDS;
+	*suppressed = kind->suppressed;
+	if (allowed) {
+		kind->since = now.tv_sec;
+		kind->suppressed = 0;
+	} else {
+		kind->suppressed++;
+	}
+	pthread_mutex_unlock(&limit->lock);
+	return allowed;
+}
+
+/*
+ * Prints libmicrohttpd's own errors as one prefixed line each, the same message at most once
+ * every HTTP_LOG_REPEAT_SECONDS: a client hammering the connection limit would otherwise
+ * write thousands of lines a second.
+ */
 static void
 log_mhd(void *cls, const char *fmt, va_list ap)
 {
+	struct http *http = cls;
+	unsigned suppressed;
 	char line[512];
 	size_t len;
 
-	(void)cls;
+	if (!log_allowed(&http->log, fmt, &suppressed))
+		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	len = strlen(line);
 	while (len > 0 && line[len - 1] == '\n')
 		line[--len] = '\0';
-	fprintf(stderr, "idle-exporter: http: %s\n", line);
+	if (suppressed > 0)
+		fprintf(stderr, "idle-exporter: http: %s (and %u more like it since the last)\n",
+			line, suppressed);
+	else
+		fprintf(stderr, "idle-exporter: http: %s\n", line);
 }
 
 /* Adds name, value pairs (ending in NULL; NULL for none); false when one is refused. */
@@ -289,8 +333,14 @@ http_start(struct http *http, const struct options *opts,
 		idle_buf_free(&http->landing);
 		return EADDRNOTAVAIL;
 	}
+	if (pthread_mutex_init(&http->log.lock, NULL) != 0) {
+		close(fd);
+		idle_buf_free(&http->landing);
+		snprintf(err, errsize, "cannot create a mutex");
+		return EAGAIN;
+	}
 	http->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, handle, http, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+		flags, 0, NULL, NULL, handle, http, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, http,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_CONNECTION_LIMIT, opts->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts->max_connections_per_ip,
@@ -302,6 +352,7 @@ http_start(struct http *http, const struct options *opts,
 	if (http->daemon == NULL) {
 		close(fd);
 		idle_buf_free(&http->landing);
+		pthread_mutex_destroy(&http->log.lock);
 		snprintf(err, errsize, "cannot start the HTTP server (libmicrohttpd)");
 		return EIO;
 	}
@@ -311,8 +362,10 @@ http_start(struct http *http, const struct options *opts,
 void
 http_stop(struct http *http)
 {
-	if (http->daemon != NULL)
+	if (http->daemon != NULL) {
 		MHD_stop_daemon(http->daemon);
+		pthread_mutex_destroy(&http->log.lock);
+	}
 	http->daemon = NULL;
 	idle_buf_free(&http->landing);
 }

@@ -2,7 +2,9 @@
 #ifndef IDLE_HTTP_H
 #define IDLE_HTTP_H
 
+#include <pthread.h>
 #include <stddef.h>
+#include <time.h>
 #include <microhttpd.h>
 
 #include "auth.h"
@@ -18,7 +20,25 @@ struct http_security {
 	const char *const *headers; /* name, value pairs ending in NULL, on every response; or NULL */
 };
 
+#define HTTP_LOG_KINDS 8
+#define HTTP_LOG_REPEAT_SECONDS 10
+
+/* One kind of libmicrohttpd message (its format string) and when it was last printed. */
+struct http_log_kind {
+	const char *fmt;
+	time_t since;
+	unsigned suppressed;
+};
+
+/* Keeps libmicrohttpd's messages to one line per kind every HTTP_LOG_REPEAT_SECONDS. */
+struct http_log_limit {
+	pthread_mutex_t lock;
+	struct http_log_kind kinds[HTTP_LOG_KINDS];
+	size_t next;
+};
+
 struct http {
+	struct http_log_limit log;
 	struct MHD_Daemon *daemon;
 	struct page *page;
 	const char *telemetry_path;
