@@ -209,12 +209,22 @@ idle_proc_tty_is(int tty_nr, dev_t rdev)
 	return maj == major(rdev) && min == minor(rdev);
 }
 
-/* Copies len bytes of src into word as a NUL-terminated string of at most size - 1 bytes. */
+/*
+ * Copies len bytes of src into word as a NUL-terminated string of at most size - 1 bytes; a
+ * cut backs off to the start of a UTF-8 character, so a long name never ends in half of one.
+ */
 static size_t
 copy_word(const char *src, size_t len, char *word, size_t size)
 {
-	if (len > size - 1)
+	size_t back = 0;
+
+	if (len > size - 1) {
 		len = size - 1;
+		while (back < 3 && len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80) {
+			len--;
+			back++;
+		}
+	}
 	memcpy(word, src, len);
 	word[len] = '\0';
 	return len;

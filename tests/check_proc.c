@@ -170,6 +170,8 @@ static const struct what_case what_cases[] = {
 	{"dash with an argument is not dash", CMD("-\0x\0"), "x", 0, "-", false},
 	{"capped at the label limit", CMD(X100 X100 "\0"), "x", 0, X100 "xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	 false},
+	{"a cut never splits a character", CMD("ab\xc3\xa9\0"), "x", 4, "ab", false},
+	{"a cut after a whole character keeps it", CMD("a\xc3\xa9z\0"), "x", 4, "a\xc3\xa9", false},
 	{"small buffer", CMD("abcdef\0"), "x", 4, "abc", false},
 	{"small buffer for [comm]", CMD(""), "abcdef", 4, "[ab", false},
 	{"buffer ends at the bracket", CMD(""), "ab", 4, "[ab", false},
