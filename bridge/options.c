@@ -220,18 +220,40 @@ option_name(int opt)
 	return "?";
 }
 
+/* True when arg is "--name" or "--name=...": getopt_long also takes unique prefixes. */
+static bool
+spelled_out(const char *arg, const char *name)
+{
+	size_t len = strlen(name);
+
+	return strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, name, len) == 0 &&
+	       (arg[2 + len] == '\0' || arg[2 + len] == '=');
+}
+
 int
 options_parse(struct options *opts, int argc, char **argv, char *err, size_t errsize)
 {
-	int opt;
+	const char *arg;
+	int opt, index = 0;
 
 	options_defaults(opts);
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", long_options, &index)) != -1) {
 		if (opt == '?' || opt == ':') {
-			snprintf(err, errsize, "unknown flag or missing value: %s",
-				 argv[optind - 1]);
+			/* A short option leaves optind on its cluster: name the letter. */
+			if (optopt > 0 && optopt < 256)
+				snprintf(err, errsize, "unknown flag: -%c", optopt);
+			else
+				snprintf(err, errsize, "unknown flag or missing value: %s",
+					 argv[optind - 1]);
+			return 2;
+		}
+		/* "--flag value" puts the value in its own argv element, after the flag. */
+		arg = argv[optarg != NULL && optarg == argv[optind - 1] ? optind - 2 : optind - 1];
+		if (!spelled_out(arg, long_options[index].name)) {
+			snprintf(err, errsize, "unknown flag: %s (abbreviations are not accepted)",
+				 arg);
 			return 2;
 		}
 		if (apply(opts, opt, optarg) != 0) {

@@ -65,6 +65,10 @@ static const struct flags_case flags_cases[] = {
 	{"relative telemetry path", {"--web.telemetry-path=metrics", NULL}, 2, "telemetry-path"},
 	{"empty pts dir", {"--pts-dir=", NULL}, 2, "pts-dir"},
 	{"stray argument", {"extra", NULL}, 2, "extra"},
+	{"abbreviation refused", {"--windo=3", NULL}, 2, "--windo"},
+	{"abbreviation with a separate value refused", {"--windo", "3", NULL}, 2, "--windo"},
+	{"separate value accepted", {"--window", "3", NULL}, 0, NULL},
+	{"short option named", {"-xy", NULL}, 2, "-x"},
 };
 
 START_TEST(test_flags_cases)
