@@ -21,4 +21,4 @@ bench-quick: all $(BENCH_HELPERS)
 
 .PHONY: bench bench-quick
 CLEANFILES += $(BENCH_HELPERS) bench/results-quick.md
-EXTRA_DIST += bench/bench.m4 bench/bench.py bench/README-section.md bench/RESULTS.md
+EXTRA_DIST += bench/bench.m4 bench/bench.py bench/RESULTS.md
