@@ -1,6 +1,7 @@
 #!/bin/bash
-# The whole test suite, as CI runs it: the build and `make check` with warnings as errors, a
-# quick run of the benchmark (to keep it working; its figures judge nothing here), then
+# The whole test suite, as CI runs it: the build and `make check` with warnings as errors and
+# each libFuzzer target run for a few seconds, a quick run of the benchmark (to keep it
+# working; its figures judge nothing here), then
 # `make distcheck` (a VPATH build from the tarball, read-only sources, install and uninstall)
 # with ASan and UBSan, so every test runs a second time under the sanitizers.  Ends with one
 # line, "N passed, N failed", over every test of both runs.
@@ -17,7 +18,7 @@ step() {
 }
 
 step ./autogen.sh >/dev/null || exit 1
-step ./configure --enable-werror --quiet || exit 1
+step ./configure --enable-werror --enable-fuzzing --quiet || exit 1
 step make -j"$jobs" >/dev/null || exit 1
 if ! step make -j"$jobs" check 2>&1 | tee -a "$log"; then
 	status=1
