@@ -78,6 +78,9 @@ idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *list)
 		return EINVAL;
 	for (off = 0; off < len; off += IDLE_UTMP_RECORD_SIZE) {
 		idle_utmp_parse(bytes + off, &record);
+		/* Only root and the utmp group write utmp: a record of no known type is corruption. */
+		if (record.type < IDLE_UTMP_TYPE_MIN || record.type > IDLE_UTMP_TYPE_MAX)
+			return EINVAL;
 		if (record.type != IDLE_UTMP_USER_PROCESS || record.user[0] == '\0')
 			continue;
 		rc = list_reserve(list);

@@ -11,6 +11,9 @@
 #define IDLE_UTMP_RECORD_SIZE 384
 /* ut_type of a login session, the only kind w lists. */
 #define IDLE_UTMP_USER_PROCESS 7
+/* The record types of utmp(5), EMPTY to ACCOUNTING: any other is garbage. */
+#define IDLE_UTMP_TYPE_MIN 0
+#define IDLE_UTMP_TYPE_MAX 9
 /* More login records than this in one file is garbage, not a host: the read fails with EFBIG. */
 #define IDLE_UTMP_MAX_LOGINS 65536
 
@@ -35,9 +38,10 @@ void idle_utmp_parse(const unsigned char *bytes, struct idle_utmp_record *record
 
 /*
  * Appends the login records among the records of buf: USER_PROCESS with a non-empty user, the
- * rows w considers; records of other or unknown types are skipped, as w does.  Pure, no IO.
- * Returns 0, ENOMEM, EFBIG, or EINVAL for a truncated buffer (len not a whole number of
- * records: a file cut or torn by a writer); list then holds what was appended before.
+ * rows w considers; records of the other utmp(5) types are skipped.  Pure, no IO.  Returns 0,
+ * ENOMEM, EFBIG, or EINVAL for garbage: a truncated buffer (len not a whole number of records:
+ * a file cut or torn by a writer) or a record of no utmp(5) type; list then holds what was
+ * appended before.
  */
 int idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *list);
 

@@ -63,7 +63,7 @@ def hostile_records(live_pid):
         record(USER_PROCESS, -5, b"pts/0", b"root"),
         record(USER_PROCESS, 0, b"pts/0", b"root"),
         record(DEAD_PROCESS, live_pid, b"pts/0", b"root"),
-        record(12345, live_pid, b"pts/0", b"root"),
+        # (a record of no utmp type makes the whole file garbage: faults-utmp.test)
     ]
 
 
