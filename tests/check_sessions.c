@@ -472,6 +472,18 @@ build(const struct scase *c, struct idle_sessions_paths *paths, char *owned[3])
 	return root;
 }
 
+/* Frees what a test made: the sampler, the snapshot, the fixture paths and the tree. */
+static void
+teardown(struct idle_sessions *s, struct idle_snapshot *snap, char *owned[3], char *root)
+{
+	idle_snapshot_free(snap);
+	idle_sessions_free(s);
+	free(owned[0]);
+	free(owned[1]);
+	free(owned[2]);
+	fixture_remove(root);
+}
+
 static void
 check_snapshot(const struct scase *c, const struct idle_snapshot *snap)
 {
@@ -515,12 +527,7 @@ START_TEST(test_sessions_cases)
 		      err[IDLE_SOURCE_DEV], err[IDLE_SOURCE_PROC]);
 	ck_assert_msg(err[IDLE_SOURCE_PTS] == -1, "%s: pts error touched", c->name);
 	check_snapshot(c, &snap);
-	idle_snapshot_free(&snap);
-	idle_sessions_free(s);
-	free(owned[0]);
-	free(owned[1]);
-	free(owned[2]);
-	fixture_remove(root);
+	teardown(s, &snap, owned, root);
 }
 END_TEST
 
@@ -577,12 +584,7 @@ START_TEST(test_cmdline_read_once_per_exec)
 	fixture_remove(path_of(owned[2], "101"));
 	put_proc(owned[2], &c, &exec);
 	ck_assert_str_eq(label(s, &snap), "emacs");
-	idle_snapshot_free(&snap);
-	idle_sessions_free(s);
-	free(owned[0]);
-	free(owned[1]);
-	free(owned[2]);
-	fixture_remove(root);
+	teardown(s, &snap, owned, root);
 }
 END_TEST
 
@@ -615,12 +617,7 @@ START_TEST(test_session_ends)
 	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), ENOENT);
 	ck_assert(!snap.has_sessions);
 	ck_assert_int_eq(err[IDLE_SOURCE_UTMP], ENOENT);
-	idle_snapshot_free(&snap);
-	idle_sessions_free(s);
-	free(owned[0]);
-	free(owned[1]);
-	free(owned[2]);
-	fixture_remove(root);
+	teardown(s, &snap, owned, root);
 }
 END_TEST
 
@@ -670,12 +667,7 @@ START_TEST(test_utmp_change_always_seen)
 	set_times(owned[0], NOW);
 	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
 	ck_assert_uint_eq(snap.session_count, 1);
-	idle_snapshot_free(&snap);
-	idle_sessions_free(s);
-	free(owned[0]);
-	free(owned[1]);
-	free(owned[2]);
-	fixture_remove(root);
+	teardown(s, &snap, owned, root);
 }
 END_TEST
 

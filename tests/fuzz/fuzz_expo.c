@@ -8,7 +8,10 @@
 #include "fuzz.h"
 #include "idle_expo.h"
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
+/*
+ * Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid.  Written apart from
+ * common/idle_label.c on purpose: the oracle must not share the code it checks.
+ */
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
