@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs, on Debian 12 as root, what building idle needs; with --test, what its test suite needs.
 set -eu
 # check: configure insists on it, so that make check always has its unit tests.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """make bench: idle-exporter and the collectd plugin side by side with the Python seed exporter.
 
 Runs every measurement of issue 5 in one run on this machine, loopback only, prints a table with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench-ceiling: a bare libmicrohttpd server answering every GET with one fixed buffer. */
 #include <arpa/inet.h>
 #include <errno.h>

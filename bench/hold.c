@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench-hold: holds ptys, login sessions or idle processes open for the benchmark until told to
  * stop. */
 #define _GNU_SOURCE

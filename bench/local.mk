@@ -1,4 +1,5 @@
-# bench/: `make bench` runs every measurement of issue 5 and writes bench/RESULTS.md;
+# SPDX-License-Identifier: MIT
+# bench/: `make bench` runs every measurement and writes bench/RESULTS.md;
 # `make bench-quick` (or BENCH_QUICK=1) runs the same rows briefly, for CI.  The helpers are
 # built for the benchmark only, never installed.
 BENCH_HELPERS = bench/bench-ceiling bench/bench-hold bench/bench-probe
@@ -7,6 +8,7 @@ bench_bench_ceiling_SOURCES = bench/ceiling.c
 bench_bench_ceiling_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
 bench_bench_ceiling_LDADD = $(MHD_LIBS)
 bench_bench_hold_SOURCES = bench/hold.c
+bench_bench_hold_LDADD =
 bench_bench_probe_SOURCES = bench/probe.c
 bench_bench_probe_LDADD = common/libidle.la -lm
 

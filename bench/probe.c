@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench-probe: times the sampling library, its floor, a command and the exporter's start-up. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

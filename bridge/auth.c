@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP basic auth against bcrypt hashes: strict header parsing, a safe cache, a bcrypt budget. */
 #include <crypt.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP basic auth against bcrypt hashes: strict header parsing, a safe cache, a bcrypt budget. */
 #ifndef IDLE_AUTH_H
 #define IDLE_AUTH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTTP side: a listening socket and libmicrohttpd serving the metrics page. */
 #include <errno.h>
 #include <stdarg.h>

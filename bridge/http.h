@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTTP side: a listening socket and libmicrohttpd serving the metrics page. */
 #ifndef IDLE_HTTP_H
 #define IDLE_HTTP_H

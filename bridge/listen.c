@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening the listening socket ourselves, so a bad address or a busy port is one clear error. */
 #include <errno.h>
 #include <netdb.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bridge/: idle-exporter, the standalone Prometheus exporter.
 bin_PROGRAMS += bridge/idle-exporter
 bridge_idle_exporter_SOURCES = \

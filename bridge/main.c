@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idle-exporter: serves terminal idle time on :3003 in the Prometheus text format. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Content negotiation: what format and encoding a scraper's Accept headers ask for. */
 #include <stdlib.h>
 #include <string.h>

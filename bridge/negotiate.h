@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Content negotiation: what format and encoding a scraper's Accept headers ask for. */
 #ifndef IDLE_NEGOTIATE_H
 #define IDLE_NEGOTIATE_H

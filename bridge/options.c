@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idle-exporter's command line: flags in the manner of Prometheus' own exporters. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The metrics page: rendered at most once per poll per variant, then reused for every scrape. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The metrics page: rendered at most once per poll per variant, then reused for every scrape. */
 #ifndef IDLE_PAGE_H
 #define IDLE_PAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sampling thread: polls on its own timer and publishes each complete snapshot. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The exporter's own process metrics, read from /proc/self the way the Python client did. */
 #include <dirent.h>
 #include <errno.h>

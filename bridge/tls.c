@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTPS through libmicrohttpd's GnuTLS support: certificates, TLS 1.2 floor, client certificates. */
 #include <errno.h>
 #include <gnutls/gnutls.h>

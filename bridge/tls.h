@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTPS through libmicrohttpd's GnuTLS support: certificates, TLS 1.2 floor, client certificates. */
 #ifndef IDLE_TLS_H
 #define IDLE_TLS_H

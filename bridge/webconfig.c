@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The exporter-toolkit web config file (--web.config.file): TLS, basic auth and headers. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: MIT
 dnl --web.config.file (bridge/webconfig.c, auth.c, tls.c): libyaml for the YAML, GnuTLS for
 dnl HTTPS and the cache's keyed hashes, libxcrypt for bcrypt ($2a$, $2b$, $2y$).
 PKG_CHECK_MODULES([YAML], [yaml-0.1], [],

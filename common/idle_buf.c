@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer for rendering text; reused across polls so rendering rarely allocates. */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer for rendering text; reused across polls so rendering rarely allocates. */
 #ifndef IDLE_BUF_H
 #define IDLE_BUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Label values made safe: capped, never cutting a character, invalid UTF-8 replaced. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Label values made safe: capped, never cutting a character, invalid UTF-8 replaced. */
 #ifndef IDLE_LABEL_H
 #define IDLE_LABEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/PID files: pure parsers of their text, and the few reads the sessions need. */
 #include <dirent.h>
 #include <errno.h>

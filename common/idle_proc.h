@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/PID files: pure parsers of their text, and the few reads the sessions need. */
 #ifndef IDLE_PROC_H
 #define IDLE_PROC_H

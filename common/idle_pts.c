@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pts directory: newest modification and access times, and each terminal's. */
 #include <dirent.h>
 #include <errno.h>

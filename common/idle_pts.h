@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pts directory: newest modification and access times, and each terminal's. */
 #ifndef IDLE_PTS_H
 #define IDLE_PTS_H

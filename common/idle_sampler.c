@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One poll of every source into a snapshot, with the rolling average and error bookkeeping. */
 #include <errno.h>
 #include <stdio.h>

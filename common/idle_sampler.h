@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One poll of every source into a snapshot, with the rolling average and error bookkeeping. */
 #ifndef IDLE_SAMPLER_H
 #define IDLE_SAMPLER_H

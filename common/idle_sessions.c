@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Logged-in sessions and their idle time as procps w 4.0.2 computes them, without running w.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Logged-in sessions and their idle time as procps w computes it, without running w. */
 #ifndef IDLE_SESSIONS_H
 #define IDLE_SESSIONS_H

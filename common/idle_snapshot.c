@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One complete set of sampled values, and copying it without allocating on the hot path. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One complete set of sampled values: what a scrape or a collectd read sees. */
 #ifndef IDLE_SNAPSHOT_H
 #define IDLE_SNAPSHOT_H

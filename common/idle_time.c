@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ages from timestamps: pure arithmetic on struct timespec. */
 #include "idle_time.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ages from timestamps: pure arithmetic on struct timespec. */
 #ifndef IDLE_TIME_H
 #define IDLE_TIME_H

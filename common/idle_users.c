@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* User names of terminal owners, cached so a poll does not reread the passwd database. */
 #include <pwd.h>
 #include <stdio.h>

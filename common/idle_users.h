@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* User names of terminal owners, cached so a poll does not reread the passwd database. */
 #ifndef IDLE_USERS_H
 #define IDLE_USERS_H

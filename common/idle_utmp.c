@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* utmp login records: parsed from raw bytes, and read from the file without getutxent. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* utmp login records: parsed from raw bytes, and read from the file without getutxent. */
 #ifndef IDLE_UTMP_H
 #define IDLE_UTMP_H

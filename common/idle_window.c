@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rolling mean of the last N polls: a fixed ring of doubles, summed on demand. */
 #include <errno.h>
 #include <stdlib.h>

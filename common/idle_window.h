@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rolling mean of the last N polls: a fixed ring of doubles. */
 #ifndef IDLE_WINDOW_H
 #define IDLE_WINDOW_H

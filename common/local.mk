@@ -1,13 +1,17 @@
+# SPDX-License-Identifier: MIT
 # common/: the sampling library, libc only, linked into both front ends and the tests.
 noinst_LTLIBRARIES += common/libidle.la
 common_libidle_la_SOURCES = \
 	common/idle_buf.c common/idle_buf.h \
 	common/idle_expo.c common/idle_expo.h \
 	common/idle_label.c common/idle_label.h \
+	common/idle_proc.c common/idle_proc.h \
 	common/idle_pts.c common/idle_pts.h \
 	common/idle_sampler.c common/idle_sampler.h \
+	common/idle_sessions.c common/idle_sessions.h \
 	common/idle_snapshot.c common/idle_snapshot.h \
 	common/idle_time.c common/idle_time.h \
 	common/idle_users.c common/idle_users.h \
+	common/idle_utmp.c common/idle_utmp.h \
 	common/idle_window.c common/idle_window.h
 common_libidle_la_LIBADD = -lm

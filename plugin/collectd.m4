@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: MIT
 dnl collectd plugin (plugin/): built when collectd's headers are found (Debian: collectd-dev).
 dnl Skipped with a notice when they are absent and nobody asked for the plugin; an error when
 dnl --with-collectd-includedir or --with-collectd-plugindir asked for it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The collectd read plugin "idle" (LoadPlugin idle): registration and lifecycle. */
 #include "collectd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The <Plugin idle> block: keys, defaults and validation, on collectd's parsed config tree. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The <Plugin idle> block: keys, defaults and validation, on collectd's parsed config tree. */
 #ifndef IDLE_PLUGIN_CONFIG_H
 #define IDLE_PLUGIN_CONFIG_H

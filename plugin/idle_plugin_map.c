@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The collectd identifiers of a snapshot's values: pure mapping, no collectd call, no IO. */
 #include <errno.h>
 #include <math.h>

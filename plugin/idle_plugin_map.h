@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The collectd identifiers of a snapshot's values: pure mapping, no collectd call, no IO. */
 #ifndef IDLE_PLUGIN_MAP_H
 #define IDLE_PLUGIN_MAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The plugin's one polling thread and the latest snapshot it shares with collectd's reads. */
 #include "collectd.h"
 

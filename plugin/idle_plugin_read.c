@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* collectd's read callback body: copy the latest snapshot, map it, dispatch it. */
 #include "collectd.h"
 

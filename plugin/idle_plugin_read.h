@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* collectd's read callback body: copy the latest snapshot, map it, dispatch it. */
 #ifndef IDLE_PLUGIN_READ_H
 #define IDLE_PLUGIN_READ_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugin/: the collectd read plugin idle.so (LoadPlugin idle), when configure found collectd-dev.
 if BUILD_PLUGIN
 collectd_plugin_LTLIBRARIES = plugin/idle.la

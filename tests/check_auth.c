@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of basic auth: strict header parsing, bcrypt variants, the cache and the budget. */
 #include <check.h>
 #include <errno.h>

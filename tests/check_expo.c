@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the exposition rendering: golden text, label escaping, UTF-8 repair, numbers. */
 #include <check.h>
 #include <math.h>

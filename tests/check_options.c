@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of idle-exporter's flags: listen addresses, values, and errors by name. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the <Plugin idle> block: every key, defaults, and errors named by key. */
 #include <check.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the collectd identifiers: every metric, left-out values, labels. */
 #include <check.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the /proc parsers and readers: hostile stat lines, cmdlines, fake proc trees. */
 #define _GNU_SOURCE
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the pts directory scan and of the sampler's pts values, on fixture directories. */
 #define _GNU_SOURCE
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs a Check suite and turns its result into the test program's exit status. */
 #ifndef IDLE_CHECK_RUN_H
 #define IDLE_CHECK_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the sessions sampler: w's rules on fake utmp files, dev trees and proc trees. */
 #define _GNU_SOURCE
 #include <check.h>

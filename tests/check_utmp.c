@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the utmp reader: records written by the test, hostile and broken files. */
 #define _GNU_SOURCE
 #include <check.h>

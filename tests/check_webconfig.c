@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the web config parser: exporter-toolkit's format, defaults, and errors by field. */
 #include <check.h>
 #include <errno.h>

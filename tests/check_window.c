@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the rolling average: partial window, wrap-around, resizing. */
 #include <check.h>
 #include <errno.h>

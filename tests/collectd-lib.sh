@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers for the collectd plugin's integration tests (sourced after tests/lib.sh).
 # Runs the real collectd in the foreground from a private PluginDir holding copies of the built
 # idle.so and of Debian's plugins: collectd refuses a symlinked plugin.

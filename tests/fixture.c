@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test fixtures: private directories under $TMPDIR holding files with chosen times. */
 #define _GNU_SOURCE
 #include <fcntl.h>

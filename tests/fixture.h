@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test fixtures: private directories under $TMPDIR holding files with chosen times. */
 #ifndef IDLE_FIXTURE_H
 #define IDLE_FIXTURE_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers for the integration tests (sourced, POSIX sh + bash features used sparingly).
 # Every wait is bounded; every server a test starts is stopped by idle_cleanup.
 

@@ -1,38 +1,88 @@
-# tests/: Check unit tests of common/ and the bridge's pure parts, and integration tests.
+# SPDX-License-Identifier: MIT
+# tests/: Check unit suites of common/ and of the front ends' pure parts, and integration tests
+# that drive the real programs (each skips, exit 77, when what it drives is not installed).
 AM_TESTS_ENVIRONMENT = top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)'; export top_builddir top_srcdir;
 TEST_EXTENSIONS = .test
-dist_noinst_DATA += tests/lib.sh
 
-check_PROGRAMS += tests/check_window tests/check_pts tests/check_expo tests/check_options
-TESTS += tests/check_window tests/check_pts tests/check_expo tests/check_options
+# Every Check program links the same way (the default LDADD; the others name their own), and a
+# suite of a front end's module compiles that module with the front end's headers in view.
+CHECK_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge -I$(top_srcdir)/plugin
+CHECK_UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+CHECK_UNIT_LDADD = common/libidle.la $(CHECK_LIBS) -lm
+LDADD = $(CHECK_UNIT_LDADD)
+AM_DEFAULT_SOURCE_EXT = .c
+FIXTURE_SRC = tests/fixture.c tests/fixture.h
 
+# The library's modules.
+CHECK_COMMON = tests/check_window tests/check_pts tests/check_expo tests/check_utmp \
+	tests/check_proc tests/check_sessions
 tests_check_window_SOURCES = tests/check_window.c
-tests_check_window_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_window_LDADD = common/libidle.la $(CHECK_LIBS)
-
-tests_check_pts_SOURCES = tests/check_pts.c tests/fixture.c tests/fixture.h
-tests_check_pts_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_pts_LDADD = common/libidle.la $(CHECK_LIBS)
-
+tests_check_pts_SOURCES = tests/check_pts.c $(FIXTURE_SRC)
 tests_check_expo_SOURCES = tests/check_expo.c
-tests_check_expo_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_expo_LDADD = common/libidle.la $(CHECK_LIBS)
+tests_check_utmp_SOURCES = tests/check_utmp.c $(FIXTURE_SRC)
+tests_check_proc_SOURCES = tests/check_proc.c $(FIXTURE_SRC)
+tests_check_sessions_SOURCES = tests/check_sessions.c $(FIXTURE_SRC)
 
+# The exporter's pure parts: flags, the web config file, basic auth.
+CHECK_BRIDGE = tests/check_options tests/check_webconfig tests/check_auth
 tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h
-tests_check_options_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge
-tests_check_options_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_options_LDADD = common/libidle.la $(CHECK_LIBS) -lm
+tests_check_options_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_webconfig_SOURCES = tests/check_webconfig.c bridge/webconfig.c bridge/webconfig.h
+tests_check_webconfig_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_webconfig_CFLAGS = $(CHECK_UNIT_CFLAGS) $(YAML_CFLAGS)
+tests_check_webconfig_LDADD = $(CHECK_UNIT_LDADD) $(YAML_LIBS)
+tests_check_auth_SOURCES = tests/check_auth.c bridge/auth.c bridge/auth.h bridge/webconfig.h
+tests_check_auth_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_auth_CFLAGS = $(CHECK_UNIT_CFLAGS) $(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAGS)
+tests_check_auth_LDADD = $(CHECK_UNIT_LDADD) $(GNUTLS_LIBS) $(LIBCRYPT_LIBS)
 
-TESTS += tests/exporter.test
-dist_noinst_SCRIPTS += tests/exporter.test
+# The plugin's pure parts, built only with collectd's headers.
+CHECK_PLUGIN = tests/check_plugin_config tests/check_plugin_map
+tests_check_plugin_config_SOURCES = tests/check_plugin_config.c \
+	plugin/idle_plugin_config.c plugin/idle_plugin_config.h
+tests_check_plugin_config_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS) $(COLLECTD_CPPFLAGS)
+tests_check_plugin_map_SOURCES = tests/check_plugin_map.c \
+	plugin/idle_plugin_map.c plugin/idle_plugin_map.h
+tests_check_plugin_map_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
 
-TESTS += tests/prometheus-rules.test
-dist_noinst_SCRIPTS += tests/prometheus-rules.test
-EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.test.yml \
-	contrib/prometheus/prometheus.yml
-
-TESTS += tests/manpages.test
-dist_noinst_SCRIPTS += tests/manpages.test
-
+CHECK_SUITES = $(CHECK_COMMON) $(CHECK_BRIDGE)
+if BUILD_PLUGIN
+CHECK_SUITES += $(CHECK_PLUGIN)
+endif
+if HAVE_CHECK
+check_PROGRAMS += $(CHECK_SUITES)
+TESTS += $(CHECK_SUITES)
+else
+# A plain build needs no Check; make check does, and says so rather than run without its suites.
+check-local:
+	@echo "make check: the unit tests need Check: install the Debian package check and rerun configure" >&2
+	@exit 1
+endif
 EXTRA_DIST += tests/check_run.h
-dist_noinst_SCRIPTS += tests/run-all.sh
+
+# Integration tests, by what they drive.
+EXPORTER_TESTS = tests/exporter.test tests/webconfig.test tests/w-compat.test \
+	tests/http-slowloris.test tests/http-load.test tests/http-malformed.test
+COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
+	tests/collectd-config.test tests/collectd-prometheus.test tests/collectd-snmp.test
+FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hostile-systemd.test \
+	tests/faults-pts.test tests/faults-utmp.test tests/faults-proc.test \
+	tests/faults-permission.test
+MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
+SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test
+INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
+	$(SHIPPED_TESTS)
+TESTS += $(INTEGRATION_TESTS)
+dist_noinst_SCRIPTS += $(INTEGRATION_TESTS) tests/soak.test tests/run-all.sh
+dist_noinst_DATA += tests/lib.sh tests/collectd-lib.sh tests/reliability-lib.sh \
+	tests/reliability_http.py tests/reliability_expo.py tests/reliability_fixture.py \
+	tests/reliability_hostile.py tests/reliability_faults.py tests/valgrind-exporter.supp
+EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.test.yml \
+	contrib/prometheus/prometheus.yml contrib/systemd/idle-exporter.service
+
+# The soak: an hour by default; `make check-soak SOAK_SECONDS=120` for a short proof.
+SOAK_SECONDS = 3600
+check-soak: all
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+		SOAK_SECONDS='$(SOAK_SECONDS)' $(SHELL) $(srcdir)/tests/soak.test
+.PHONY: check-soak

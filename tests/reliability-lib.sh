@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers of the reliability tests (sourced after tests/lib.sh): the exporter on a fixture,
 # its fds and memory, the Python clients.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A strict reader of the Prometheus text format (0.0.4) and of OpenMetrics 1.0.0, for tests.
 
 promtool checks a page's syntax and metadata but neither duplicate series nor a label value

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Races against a running idle-exporter, each with a checker scraping it all along.
 
   pts-race PORT PTSDIR SECONDS NEWEST   entries appear and vanish in PTSDIR (hard links of an

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Fixtures of the reliability tests: utmp files, and processes with hostile names on real ptys.
 
   utmp FILE [PID:LINE:USER ...]     writes login records (USER_PROCESS); fields are Python

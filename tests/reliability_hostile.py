@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Hostile names through a running idle-exporter, one login session at a time, and what a real
 Prometheus scraping it stored.
 

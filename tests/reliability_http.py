@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """HTTP clients for the reliability tests: honest scrapes, hostile clients, load, bad requests.
 
 Every client binds its source address, so a test can play an attacker from 127.0.0.3 and an

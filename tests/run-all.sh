@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The whole test suite, as CI runs it: the build and `make check` with warnings as errors and
 # each libFuzzer target run for a few seconds, a quick run of the benchmark (to keep it
 # working; its figures judge nothing here), then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the fuzz targets: a cursor over the input, and a failing check. */
 #ifndef IDLE_FUZZ_H
 #define IDLE_FUZZ_H

@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: MIT
 dnl Fuzzing (tests/fuzz/): --enable-fuzzing builds libFuzzer targets with clang, whatever CC is
 dnl (Debian: clang and libclang-rt-14-dev).  Without it the seed corpus is still replayed.
 AC_ARG_ENABLE([fuzzing],

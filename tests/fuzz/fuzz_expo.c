@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes label escaping and the whole page: label values of any bytes, and snapshots whose
  * terminal, user and process names hold any bytes, rendered as text and as OpenMetrics.  Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the exporter's flags: argv made of the input's NUL-separated pieces, and addresses. */
 #include <getopt.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes the <Plugin idle> block: a config tree built from the input, as collectd's parser
  * would hand it over (keys of any bytes, any number of values of each type, nested blocks).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the /proc parsers: stat lines, status files, cmdlines into w's WHAT, children lists. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the utmp parser: any bytes, any length, as a utmp file's contents. */
 #include <string.h>
 

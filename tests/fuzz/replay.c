@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs a fuzz target over files and directories of inputs, without libFuzzer (any compiler). */
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh replay TARGET...            replays each target's seed corpus (the replay_ programs)
 # run.sh libfuzzer SECONDS TARGET... runs each libFuzzer target for SECONDS, starting from the
 #                                    seeds; new inputs go to tests/fuzz/work/TARGET, crashes
