@@ -145,7 +145,7 @@ probe_pts(const char *dir, size_t iterations)
 		floor_us[i] = now_us() - start;
 		poll_us[i] = timed_poll(sampler, &snap);
 	}
-	printf("entries=%ld\nterminals=%zu\nerrors=%llu\n", entries, snap.terminal_count,
+	printf("entries=%ld\nterminals=%zu\nerrors=%llu\n", entries, snap.host.terminal_count,
 	       (unsigned long long)snap.errors[IDLE_SOURCE_PTS]);
 	printf("floor_us=%.3f\npoll_us=%.3f\n", median(floor_us, iterations),
 	       median(poll_us, iterations));
@@ -172,7 +172,7 @@ probe_sessions(const char *utmp, const char *dev, const char *proc, size_t itera
 		return perror("bench-probe: sessions"), 1;
 	idle_snapshot_init(&snap);
 	clock_gettime(CLOCK_REALTIME, &now);
-	(void)idle_sessions_sample(sessions, &now, &snap, err);
+	(void)idle_sessions_sample(sessions, &now, &snap.sessions, err);
 	for (i = 0; i < iterations; i++) {
 		double start = now_us();
 
@@ -180,8 +180,8 @@ probe_sessions(const char *utmp, const char *dev, const char *proc, size_t itera
 		rc = idle_sessions_sample(sessions, &now, &snap, err);
 		us[i] = now_us() - start;
 	}
-	printf("rc=%d\nsessions=%zu\nhas_sessions=%d\nw_process=%s\n", rc, snap.session_count,
-	       snap.has_sessions, snap.w_process);
+	printf("rc=%d\nsessions=%zu\nhas_sessions=%d\nw_process=%s\n", rc, snap.sessions.session_count,
+	       snap.sessions.has_sessions, snap.sessions.w_process);
 	printf("sample_us=%.3f\n", median(us, iterations));
 	idle_snapshot_free(&snap);
 	idle_sessions_free(sessions);

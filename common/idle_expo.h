@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "idle_buf.h"
+#include "idle_metrics.h"
 #include "idle_snapshot.h"
 
 enum idle_expo_format {
@@ -14,16 +15,6 @@ enum idle_expo_format {
 	IDLE_EXPO_OPENMETRICS, /* application/openmetrics-text; version=1.0.0 */
 };
 
-/* The exporter's own process, as the Python client exported it by default. */
-struct idle_process_stats {
-	bool valid;
-	double cpu_seconds;
-	double resident_bytes;
-	double virtual_bytes;
-	double start_time_seconds;
-	double open_fds;
-	double max_fds;
-};
 
 /*
  * Appends to out the label value made from the C string raw: at most cap bytes (never cutting a
@@ -36,10 +27,10 @@ void idle_expo_label_value(struct idle_buf *out, const char *raw, size_t cap);
 void idle_expo_number(struct idle_buf *out, double value);
 
 /*
- * Renders every metric of snap, then the process metrics when proc is non-NULL and valid, then
- * idle_exporter_build_info{version} when version is non-NULL, in the given format (OpenMetrics
- * names counter families without _total and ends with # EOF).  Appends to out; out->err tells
- * whether it all fit.  Pure and reentrant.
+ * Renders every family of the metric table (idle_metrics) that has a sample in snap (the process
+ * families when proc is non-NULL and valid, idle_exporter_build_info when version is non-NULL),
+ * in the given format (OpenMetrics names counter families without _total and ends with # EOF).
+ * Appends to out; out->err tells whether it all fit.  Pure and reentrant.
  */
 void idle_expo_render(struct idle_buf *out, enum idle_expo_format format,
 		      const struct idle_snapshot *snap, const struct idle_process_stats *proc,

@@ -99,6 +99,7 @@ struct terminal_ctx {
 	struct idle_sampler *sampler;
 	const struct timespec *now;
 	struct idle_snapshot *snap;
+	struct idle_subject *subject;
 };
 
 /*
@@ -121,7 +122,9 @@ add_terminal(void *arg, const char *name, const struct stat *st)
 	idle_users_name(ctx->sampler->users, st->st_uid, ctx->now, term.user, sizeof(term.user));
 	term.input_seconds = idle_time_age_seconds(ctx->now, &st->st_atim);
 	term.output_seconds = idle_time_age_seconds(ctx->now, &st->st_mtim);
-	return idle_snapshot_add_terminal(ctx->snap, &term);
+	term.input_time = idle_time_seconds(&st->st_atim);
+	term.output_time = idle_time_seconds(&st->st_mtim);
+	return idle_snapshot_add_terminal(ctx->snap, ctx->subject, &term);
 }
 
 /*
@@ -140,12 +143,13 @@ compare_terminals(const void *a, const void *b)
 	return memcmp(x, y, lx);
 }
 
-/* Sorts the terminals; devpts lists them newest first, so a reversed list is common and O(n). */
+/* Sorts a subject's terminals; devpts lists them newest first, so a reversed list is common and
+ * O(n). */
 static void
-sort_terminals(struct idle_snapshot *snap)
+sort_terminals(struct idle_snapshot *snap, const struct idle_subject *subject)
 {
-	struct idle_terminal *t = snap->terminals, swap;
-	size_t n = snap->terminals_len, i;
+	struct idle_terminal *t = snap->terminals + subject->first_terminal, swap;
+	size_t n = subject->terminals_len, i;
 	bool reversed = true;
 
 	for (i = 1; i < n && reversed; i++)
@@ -161,35 +165,46 @@ sort_terminals(struct idle_snapshot *snap)
 	}
 }
 
-/* Reads the pts directory into snap; returns 0 or the errno that left its values out. */
+/* Fills a subject's values from a pts scan, pushing its age into its window. */
+static void
+fill_subject(struct idle_subject *subject, const struct idle_pts_scan *scan,
+	     const struct timespec *now, struct idle_window *window)
+{
+	subject->has_terminals = true;
+	subject->terminal_count = scan->terminals;
+	if (scan->terminals > 0) {
+		subject->has_input = true;
+		subject->input_seconds = idle_time_age_seconds(now, &scan->newest_input);
+		subject->output_seconds = idle_time_age_seconds(now, &scan->newest_output);
+		subject->input_time = idle_time_seconds(&scan->newest_input);
+		subject->output_time = idle_time_seconds(&scan->newest_output);
+	}
+	if (scan->entries > 0) {
+		subject->has_pts_age = true;
+		subject->pts_age_seconds = idle_time_age_seconds(now, &scan->newest_mtime);
+		idle_window_push(window, subject->pts_age_seconds);
+		subject->has_pts_average = true;
+		subject->pts_average_seconds = idle_window_mean(window);
+	}
+}
+
+/* Reads the host's pts directory into snap; returns 0 or the errno that left its values out. */
 static int
 poll_pts(struct idle_sampler *sampler, const struct timespec *now, struct idle_snapshot *snap)
 {
-	struct terminal_ctx ctx = {sampler, now, snap};
+	struct terminal_ctx ctx = {sampler, now, snap, &snap->host};
 	struct idle_pts_scan scan;
 	int err;
 
 	err = idle_pts_read(sampler->pts_dir, &scan, sampler->terminals_enabled ? add_terminal : NULL,
 			    &ctx);
 	if (err != 0) {
-		snap->terminals_len = 0;
+		snap->terminals_len -= snap->host.terminals_len;
+		snap->host.terminals_len = 0;
 		return err;
 	}
-	sort_terminals(snap);
-	snap->has_terminals = true;
-	snap->terminal_count = scan.terminals;
-	if (scan.terminals > 0) {
-		snap->has_input = true;
-		snap->input_seconds = idle_time_age_seconds(now, &scan.newest_input);
-		snap->output_seconds = idle_time_age_seconds(now, &scan.newest_output);
-	}
-	if (scan.entries > 0) {
-		snap->has_pts_age = true;
-		snap->pts_age_seconds = idle_time_age_seconds(now, &scan.newest_mtime);
-		idle_window_push(sampler->window, snap->pts_age_seconds);
-		snap->has_pts_average = true;
-		snap->pts_average_seconds = idle_window_mean(sampler->window);
-	}
+	sort_terminals(snap, &snap->host);
+	fill_subject(&snap->host, &scan, now, sampler->window);
 	return 0;
 }
 
@@ -216,7 +231,7 @@ idle_sampler_poll(struct idle_sampler *sampler, const struct timespec *now,
 	pts_err = poll_pts(sampler, now, snap);
 	account(sampler, IDLE_SOURCE_PTS, pts_err, sampler->pts_dir);
 	if (sampler->sessions_enabled) {
-		idle_sessions_sample(sampler->sessions, now, snap, err);
+		idle_sessions_sample(sampler->sessions, now, &snap->sessions, err);
 		account(sampler, IDLE_SOURCE_UTMP, err[IDLE_SOURCE_UTMP], sampler->utmp_file);
 		account(sampler, IDLE_SOURCE_DEV, err[IDLE_SOURCE_DEV], sampler->dev_dir);
 		account(sampler, IDLE_SOURCE_PROC, err[IDLE_SOURCE_PROC], sampler->proc_dir);

@@ -612,7 +612,7 @@ least_idle(struct idle_sessions *s)
 
 /* Sets has_w_idle, w_idle_seconds and w_process from the least idle live session. */
 static int
-label_least_idle(struct idle_sessions *s, struct poll *p, struct idle_snapshot *snap)
+label_least_idle(struct idle_sessions *s, struct poll *p, struct idle_session_values *snap)
 {
 	struct session *sess;
 	int rc;
@@ -707,7 +707,7 @@ first_error(const int err[IDLE_SOURCE_COUNT])
 
 int
 idle_sessions_sample(struct idle_sessions *sessions, const struct timespec *now,
-		     struct idle_snapshot *snap, int err[IDLE_SOURCE_COUNT])
+		     struct idle_session_values *snap, int err[IDLE_SOURCE_COUNT])
 {
 	struct poll p = {.now = now, .proc_fd = -1, .dev_fd = -1, .err = err};
 

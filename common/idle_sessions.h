@@ -35,6 +35,6 @@ void idle_sessions_free(struct idle_sessions *sessions);
  * Reentrant: no global state; one struct idle_sessions per thread at a time.
  */
 int idle_sessions_sample(struct idle_sessions *sessions, const struct timespec *now,
-			 struct idle_snapshot *snap, int err[IDLE_SOURCE_COUNT]);
+			 struct idle_session_values *snap, int err[IDLE_SOURCE_COUNT]);
 
 #endif

@@ -31,75 +31,113 @@ void
 idle_snapshot_free(struct idle_snapshot *snap)
 {
 	free(snap->terminals);
+	free(snap->containers);
 	idle_snapshot_init(snap);
 }
 
 void
 idle_snapshot_clear(struct idle_snapshot *snap)
 {
-	struct idle_terminal *terminals = snap->terminals;
-	size_t cap = snap->terminals_cap;
-	uint64_t errors[IDLE_SOURCE_COUNT];
+	struct idle_snapshot keep = *snap;
 
-	memcpy(errors, snap->errors, sizeof(errors));
 	idle_snapshot_init(snap);
-	snap->terminals = terminals;
-	snap->terminals_cap = cap;
-	memcpy(snap->errors, errors, sizeof(errors));
+	snap->terminals = keep.terminals;
+	snap->terminals_cap = keep.terminals_cap;
+	snap->containers = keep.containers;
+	snap->containers_cap = keep.containers_cap;
+	memcpy(snap->errors, keep.errors, sizeof(snap->errors));
 }
 
-/* Makes room for at least want terminals. */
+/* Makes room for at least want items of size bytes in *items; returns 0 or ENOMEM. */
 static int
-reserve_terminals(struct idle_snapshot *snap, size_t want)
+reserve(void **items, size_t *cap, size_t want, size_t size)
 {
-	struct idle_terminal *grown;
-	size_t cap;
+	size_t grown_cap = *cap ? *cap : 16;
+	void *grown;
 
-	if (want <= snap->terminals_cap)
+	if (want <= *cap)
 		return 0;
-	cap = snap->terminals_cap ? snap->terminals_cap : 16;
-	while (cap < want) {
-		if (cap > SIZE_MAX / 2 / sizeof(*grown))
+	while (grown_cap < want) {
+		if (grown_cap > SIZE_MAX / 2 / size)
 			return ENOMEM;
-		cap *= 2;
+		grown_cap *= 2;
 	}
-	grown = realloc(snap->terminals, cap * sizeof(*grown));
+	grown = realloc(*items, grown_cap * size);
 	if (grown == NULL)
 		return ENOMEM;
-	snap->terminals = grown;
-	snap->terminals_cap = cap;
+	*items = grown;
+	*cap = grown_cap;
 	return 0;
 }
 
 int
-idle_snapshot_add_terminal(struct idle_snapshot *snap, const struct idle_terminal *term)
+idle_snapshot_add_terminal(struct idle_snapshot *snap, struct idle_subject *subject,
+			   const struct idle_terminal *term)
 {
-	int err = reserve_terminals(snap, snap->terminals_len + 1);
+	int err = reserve((void **)&snap->terminals, &snap->terminals_cap, snap->terminals_len + 1,
+			  sizeof(*term));
 
 	if (err != 0)
 		return err;
+	if (subject->terminals_len == 0)
+		subject->first_terminal = snap->terminals_len;
 	snap->terminals[snap->terminals_len++] = *term;
+	subject->terminals_len++;
+	return 0;
+}
+
+struct idle_subject *
+idle_snapshot_add_container(struct idle_snapshot *snap, const struct idle_subject_id *id)
+{
+	struct idle_subject *subject;
+
+	if (reserve((void **)&snap->containers, &snap->containers_cap, snap->containers_len + 1,
+		    sizeof(*subject)) != 0)
+		return NULL;
+	subject = &snap->containers[snap->containers_len++];
+	memset(subject, 0, sizeof(*subject));
+	subject->id = *id;
+	return subject;
+}
+
+const struct idle_terminal *
+idle_snapshot_terminals(const struct idle_snapshot *snap, const struct idle_subject *subject)
+{
+	if (subject->terminals_len == 0)
+		return NULL;
+	return snap->terminals + subject->first_terminal;
+}
+
+/* Copies n items of size bytes into *items, growing it; returns 0 or ENOMEM. */
+static int
+copy_items(void **items, size_t *cap, const void *from, size_t n, size_t size)
+{
+	if (reserve(items, cap, n, size) != 0)
+		return ENOMEM;
+	if (n > 0)
+		memcpy(*items, from, n * size);
 	return 0;
 }
 
 int
 idle_snapshot_copy(struct idle_snapshot *dst, const struct idle_snapshot *src)
 {
-	struct idle_terminal *terminals = dst->terminals;
-	size_t cap = dst->terminals_cap;
-	int err;
+	struct idle_snapshot keep = *dst;
 
 	*dst = *src;
-	dst->terminals = terminals;
-	dst->terminals_cap = cap;
-	dst->terminals_len = 0;
-	err = reserve_terminals(dst, src->terminals_len);
-	if (err != 0) {
-		dst->has_terminals = false;
-		return err;
+	dst->terminals = keep.terminals;
+	dst->terminals_cap = keep.terminals_cap;
+	dst->containers = keep.containers;
+	dst->containers_cap = keep.containers_cap;
+	if (copy_items((void **)&dst->terminals, &dst->terminals_cap, src->terminals,
+		       src->terminals_len, sizeof(*src->terminals)) != 0 ||
+	    copy_items((void **)&dst->containers, &dst->containers_cap, src->containers,
+		       src->containers_len, sizeof(*src->containers)) != 0) {
+		dst->terminals_len = 0;
+		dst->containers_len = 0;
+		dst->host.has_terminals = false;
+		dst->host.terminals_len = 0;
+		return ENOMEM;
 	}
-	if (src->terminals_len > 0)
-		memcpy(dst->terminals, src->terminals, src->terminals_len * sizeof(*src->terminals));
-	dst->terminals_len = src->terminals_len;
 	return 0;
 }

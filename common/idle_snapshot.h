@@ -15,6 +15,14 @@
 /* utmp's ut_user is 32 bytes; passwd names are shorter in practice. */
 #define IDLE_USER_MAX 33
 
+/* Kubernetes' own limits: a namespace and a container name are DNS-1123 labels, a pod name a
+ * DNS-1123 subdomain; a pod UID is a UUID and a container ID 64 hex digits. */
+#define IDLE_NAMESPACE_MAX 64
+#define IDLE_POD_MAX 254
+#define IDLE_CONTAINER_MAX 64
+#define IDLE_POD_UID_MAX 37
+#define IDLE_CONTAINER_ID_MAX 65
+
 /* Where a sampled value comes from; each has its own error counter. */
 enum idle_source {
 	IDLE_SOURCE_PTS,  /* the pts directory: ages, terminals */
@@ -27,20 +35,32 @@ enum idle_source {
 /* "pts", "utmp", "dev", "proc"; NULL for an out-of-range value. */
 const char *idle_source_name(enum idle_source source);
 
-/* One open terminal of the pts directory (ptmx excluded). */
+/* One open terminal of a pts directory (ptmx excluded). */
 struct idle_terminal {
 	char tty[IDLE_TTY_MAX];   /* "pts/3" */
 	char user[IDLE_USER_MAX]; /* owner of the device, or its uid in decimal */
 	double input_seconds;     /* now - atime, clamped at 0 */
 	double output_seconds;    /* now - mtime, clamped at 0 */
+	double input_time;        /* atime, Unix seconds */
+	double output_time;       /* mtime, Unix seconds */
+};
+
+/* Who a set of terminals belongs to: all empty for the host, a container's names otherwise. */
+struct idle_subject_id {
+	char namespace_name[IDLE_NAMESPACE_MAX];
+	char pod[IDLE_POD_MAX];
+	char container[IDLE_CONTAINER_MAX];
+	char pod_uid[IDLE_POD_UID_MAX];
+	char container_id[IDLE_CONTAINER_ID_MAX];
 };
 
 /*
- * A value is meaningful only when its has_ flag is set: a source that could not be read leaves
- * its values out rather than keeping stale ones.  Strings are always NUL-terminated.
+ * What one pts directory said: the host's, or a container's.  A value is meaningful only when
+ * its has_ flag is set: a source that could not be read leaves its values out rather than
+ * keeping stale ones.  Its terminals are snapshot->terminals[first_terminal..+terminals_len].
  */
-struct idle_snapshot {
-	struct timespec taken; /* CLOCK_REALTIME of the poll */
+struct idle_subject {
+	struct idle_subject_id id;
 
 	bool has_pts_age;       /* user_input_idle_time */
 	double pts_age_seconds; /* now - newest mtime in the pts directory, ptmx included */
@@ -52,15 +72,37 @@ struct idle_snapshot {
 	bool has_input;         /* at least one terminal */
 	double input_seconds;   /* idle_input_seconds: now - newest atime */
 	double output_seconds;  /* idle_output_seconds: now - newest mtime */
-	struct idle_terminal *terminals; /* per terminal, sorted by tty; NULL when none */
-	size_t terminals_len;
-	size_t terminals_cap;
+	double input_time;      /* newest atime, Unix seconds */
+	double output_time;     /* newest mtime, Unix seconds */
 
+	size_t first_terminal;
+	size_t terminals_len;
+};
+
+/* The host's login sessions, as w sees them; valid only when has_sessions. */
+struct idle_session_values {
 	bool has_sessions;      /* utmp, dev and proc read: the fields below are valid */
 	size_t session_count;   /* idle_sessions */
 	bool has_w_idle;        /* false with no session: user_w_idle_time{process=""} NaN */
 	double w_idle_seconds;  /* least idle session, as w's IDLE at full precision */
 	char w_process[IDLE_LABEL_MAX + 1]; /* first word of that session's WHAT, raw bytes */
+};
+
+/* Strings are always NUL-terminated. */
+struct idle_snapshot {
+	struct timespec taken; /* CLOCK_REALTIME of the poll; 0 before the first */
+	bool stale;            /* set by a reader: too old to serve, values left out */
+
+	struct idle_subject host;        /* the host's pts directory (no labels) */
+	struct idle_subject *containers; /* container mode: one per container, by container ID */
+	size_t containers_len;
+	size_t containers_cap;
+
+	struct idle_terminal *terminals; /* every subject's, each a contiguous run sorted by tty */
+	size_t terminals_len;
+	size_t terminals_cap;
+
+	struct idle_session_values sessions;
 
 	uint64_t errors[IDLE_SOURCE_COUNT]; /* idle_collect_errors_total, cumulative */
 };
@@ -71,18 +113,31 @@ void idle_snapshot_init(struct idle_snapshot *snap);
 /* Frees what a snapshot owns and zeroes it; fine on an initialised, empty snapshot. */
 void idle_snapshot_free(struct idle_snapshot *snap);
 
-/* Clears the values, keeping allocated capacity for reuse. */
+/* Clears the values, keeping allocated capacity (and the error counters) for reuse. */
 void idle_snapshot_clear(struct idle_snapshot *snap);
 
 /*
- * Appends a terminal, growing the array.  Returns 0 or ENOMEM (snapshot unaltered).
- * Not thread-safe: the caller owns the snapshot.
+ * Appends a terminal of subject, which must be the last subject given terminals (its run grows
+ * at the end of the array).  Returns 0 or ENOMEM (snapshot unaltered).  Not thread-safe.
  */
-int idle_snapshot_add_terminal(struct idle_snapshot *snap, const struct idle_terminal *term);
+int idle_snapshot_add_terminal(struct idle_snapshot *snap, struct idle_subject *subject,
+			       const struct idle_terminal *term);
+
+/*
+ * Appends an empty container subject with id; returns it (valid until the next call), or NULL
+ * on ENOMEM.  Not thread-safe.
+ */
+struct idle_subject *idle_snapshot_add_container(struct idle_snapshot *snap,
+						 const struct idle_subject_id *id);
+
+/* The terminals of subject in snap (NULL when it has none). */
+const struct idle_terminal *idle_snapshot_terminals(const struct idle_snapshot *snap,
+						    const struct idle_subject *subject);
 
 /*
  * Copies src into dst, reusing dst's capacity; allocates only when dst's is too small.
- * Returns 0 or ENOMEM (dst then holds src's values without terminals, has_terminals false).
+ * Returns 0 or ENOMEM (dst then holds src's host and sessions values without terminals and
+ * containers, the host's has_terminals false).
  */
 int idle_snapshot_copy(struct idle_snapshot *dst, const struct idle_snapshot *src);
 

@@ -18,3 +18,9 @@ idle_time_age_seconds(const struct timespec *now, const struct timespec *then)
 	/* Subtract whole seconds first so large epochs keep nanosecond precision. */
 	return (double)(now->tv_sec - then->tv_sec) + (double)(now->tv_nsec - then->tv_nsec) / 1e9;
 }
+
+double
+idle_time_seconds(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}

@@ -5,6 +5,7 @@ common_libidle_la_SOURCES = \
 	common/idle_buf.c common/idle_buf.h \
 	common/idle_expo.c common/idle_expo.h \
 	common/idle_label.c common/idle_label.h \
+	common/idle_metrics.c common/idle_metrics.h \
 	common/idle_proc.c common/idle_proc.h \
 	common/idle_pts.c common/idle_pts.h \
 	common/idle_sampler.c common/idle_sampler.h \

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The collectd identifiers of a snapshot's values: pure mapping, no collectd call, no IO. */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "idle_label.h"
+#include "idle_metrics.h"
 #include "idle_plugin_map.h"
 
 void
@@ -67,7 +67,7 @@ idle_plugin_terminal_instance(char *out, size_t size, const char *user, const ch
 
 /* Appends one value with an empty type_instance; returns it, or NULL on ENOMEM. */
 static struct idle_plugin_value *
-push(struct idle_plugin_values *vals, const char *plugin_instance, const char *type)
+push(struct idle_plugin_values *vals, const struct idle_metric *m)
 {
 	struct idle_plugin_value *v;
 	size_t cap;
@@ -82,112 +82,50 @@ push(struct idle_plugin_values *vals, const char *plugin_instance, const char *t
 	}
 	v = &vals->v[vals->len++];
 	memset(v, 0, sizeof(*v));
-	v->plugin_instance = plugin_instance;
-	v->type = type;
-	v->is_derive = strcmp(type, "derive") == 0;
+	v->plugin_instance = m->name;
+	v->type = m->collectd_type;
+	v->is_derive = m->type == IDLE_METRIC_COUNTER;
 	return v;
 }
 
-/* Appends a gauge; returns 0 or ENOMEM. */
-static int
-push_gauge(struct idle_plugin_values *vals, const char *name, const char *type, double value)
-{
-	struct idle_plugin_value *v = push(vals, name, type);
+struct map_ctx {
+	struct idle_plugin_values *vals;
+	bool terminals;
+};
 
-	if (v == NULL)
-		return ENOMEM;
-	v->gauge = value;
-	return 0;
-}
-
-/* The seed's three metrics. */
+/* Turns one sample of the host into a value, when the table gives it a collectd type. */
 static int
-map_seed(struct idle_plugin_values *vals, const struct idle_snapshot *snap)
+map_sample(void *arg, const struct idle_metric_sample *s)
 {
+	struct map_ctx *ctx = arg;
+	const struct idle_metric *m = s->metric;
 	struct idle_plugin_value *v;
 
-	if (snap->has_pts_age &&
-	    push_gauge(vals, "user_input_idle_time", "duration", snap->pts_age_seconds) != 0)
-		return ENOMEM;
-	if (snap->has_pts_average &&
-	    push_gauge(vals, "avg_user_input_idle_time", "duration", snap->pts_average_seconds) != 0)
-		return ENOMEM;
-	if (!snap->has_sessions)
+	if (m->collectd_type == NULL || !s->host ||
+	    (m->scope == IDLE_SCOPE_TERMINAL && !ctx->terminals))
 		return 0;
-	v = push(vals, "user_w_idle_time", "duration");
-	if (v == NULL)
+	if ((v = push(ctx->vals, m)) == NULL)
 		return ENOMEM;
-	v->gauge = snap->has_w_idle ? snap->w_idle_seconds : NAN;
-	idle_plugin_label(v->type_instance, sizeof(v->type_instance), snap->w_process,
-			  IDLE_LABEL_MAX);
-	return 0;
-}
-
-/* Both values of every terminal, input first. */
-static int
-map_per_terminal(struct idle_plugin_values *vals, const struct idle_snapshot *snap, bool input)
-{
-	const struct idle_terminal *term;
-	struct idle_plugin_value *v;
-	size_t i;
-
-	for (i = 0; i < snap->terminals_len; i++) {
-		term = &snap->terminals[i];
-		v = push(vals, input ? "idle_terminal_input_seconds" : "idle_terminal_output_seconds",
-			 "duration");
-		if (v == NULL)
-			return ENOMEM;
-		v->gauge = input ? term->input_seconds : term->output_seconds;
-		idle_plugin_terminal_instance(v->type_instance, sizeof(v->type_instance),
-					      term->user, term->tty);
-	}
-	return 0;
-}
-
-/* Terminals and sessions: what the seed could not tell apart. */
-static int
-map_terminals(struct idle_plugin_values *vals, const struct idle_snapshot *snap, bool terminals)
-{
-	if (snap->has_terminals &&
-	    push_gauge(vals, "idle_terminals", "count", (double)snap->terminal_count) != 0)
-		return ENOMEM;
-	if (snap->has_terminals && snap->has_input &&
-	    (push_gauge(vals, "idle_input_seconds", "duration", snap->input_seconds) != 0 ||
-	     push_gauge(vals, "idle_output_seconds", "duration", snap->output_seconds) != 0))
-		return ENOMEM;
-	if (terminals && snap->has_terminals &&
-	    (map_per_terminal(vals, snap, true) != 0 || map_per_terminal(vals, snap, false) != 0))
-		return ENOMEM;
-	if (snap->has_sessions &&
-	    push_gauge(vals, "idle_sessions", "count", (double)snap->session_count) != 0)
-		return ENOMEM;
-	return 0;
-}
-
-/* Every source's error counter, zeros included. */
-static int
-map_errors(struct idle_plugin_values *vals, const struct idle_snapshot *snap)
-{
-	struct idle_plugin_value *v;
-	int source;
-
-	for (source = 0; source < IDLE_SOURCE_COUNT; source++) {
-		v = push(vals, "idle_collect_errors_total", "derive");
-		if (v == NULL)
-			return ENOMEM;
-		v->derive = snap->errors[source];
+	if (v->is_derive)
+		v->derive = (uint64_t)s->value;
+	else
+		v->gauge = s->value;
+	if (m->collectd_instance == IDLE_COLLECTD_LAST_LABEL && s->n_labels > 0)
 		idle_plugin_label(v->type_instance, sizeof(v->type_instance),
-				  idle_source_name(source), IDLE_PLUGIN_NAME_MAX);
-	}
+				  s->labels[s->n_labels - 1].value, IDLE_LABEL_MAX);
+	else if (m->collectd_instance == IDLE_COLLECTD_USER_AT_TTY && s->n_labels >= 2)
+		idle_plugin_terminal_instance(v->type_instance, sizeof(v->type_instance),
+					      s->labels[s->n_labels - 1].value,
+					      s->labels[s->n_labels - 2].value);
 	return 0;
 }
 
 int
 idle_plugin_map(struct idle_plugin_values *vals, const struct idle_snapshot *snap, bool terminals)
 {
+	struct idle_metrics_input in = {snap, NULL, NULL};
+	struct map_ctx ctx = {vals, terminals};
+
 	vals->len = 0;
-	if (map_seed(vals, snap) != 0 || map_terminals(vals, snap, terminals) != 0 ||
-	    map_errors(vals, snap) != 0)
-		return ENOMEM;
-	return 0;
+	return idle_metrics_walk(&in, map_sample, &ctx);
 }

@@ -147,27 +147,27 @@ static const char golden_full[] =
 
 START_TEST(test_golden_full)
 {
-	struct idle_terminal term = {"pts/0", "alice", 30, 2.5};
+	struct idle_terminal term = {"pts/0", "alice", 30, 2.5, 1700000000, 1700000027.5};
 	struct idle_process_stats proc = {true, 0.25, 1048576, 8388608, 1700000000.5, 7, 1024};
 	struct idle_snapshot snap;
 	struct idle_buf buf;
 
 	idle_snapshot_init(&snap);
-	snap.has_pts_age = true;
-	snap.pts_age_seconds = 14.945897;
-	snap.has_pts_average = true;
-	snap.pts_average_seconds = 11.900574714285712;
-	snap.has_terminals = true;
-	snap.terminal_count = 1;
-	snap.has_input = true;
-	snap.input_seconds = 30;
-	snap.output_seconds = 2.5;
-	ck_assert_int_eq(idle_snapshot_add_terminal(&snap, &term), 0);
-	snap.has_sessions = true;
-	snap.session_count = 1;
-	snap.has_w_idle = true;
-	snap.w_idle_seconds = 24;
-	strcpy(snap.w_process, "-bash");
+	snap.host.has_pts_age = true;
+	snap.host.pts_age_seconds = 14.945897;
+	snap.host.has_pts_average = true;
+	snap.host.pts_average_seconds = 11.900574714285712;
+	snap.host.has_terminals = true;
+	snap.host.terminal_count = 1;
+	snap.host.has_input = true;
+	snap.host.input_seconds = 30;
+	snap.host.output_seconds = 2.5;
+	ck_assert_int_eq(idle_snapshot_add_terminal(&snap, &snap.host, &term), 0);
+	snap.sessions.has_sessions = true;
+	snap.sessions.session_count = 1;
+	snap.sessions.has_w_idle = true;
+	snap.sessions.w_idle_seconds = 24;
+	strcpy(snap.sessions.w_process, "-bash");
 	snap.errors[IDLE_SOURCE_UTMP] = 2;
 	idle_buf_init(&buf);
 	idle_expo_render(&buf, IDLE_EXPO_TEXT, &snap, &proc, "1.2.3");
@@ -201,7 +201,7 @@ START_TEST(test_golden_no_session_pts_failed)
 	struct idle_buf buf;
 
 	idle_snapshot_init(&snap);
-	snap.has_sessions = true;
+	snap.sessions.has_sessions = true;
 	snap.errors[IDLE_SOURCE_PTS] = 1;
 	idle_buf_init(&buf);
 	idle_expo_render(&buf, IDLE_EXPO_TEXT, &snap, NULL, NULL);
@@ -241,10 +241,10 @@ START_TEST(test_hostile_process_label)
 	struct idle_buf buf;
 
 	idle_snapshot_init(&snap);
-	snap.has_sessions = true;
-	snap.has_w_idle = true;
-	snap.w_idle_seconds = 1;
-	strcpy(snap.w_process, "a\"}\n\\x\xff");
+	snap.sessions.has_sessions = true;
+	snap.sessions.has_w_idle = true;
+	snap.sessions.w_idle_seconds = 1;
+	strcpy(snap.sessions.w_process, "a\"}\n\\x\xff");
 	idle_buf_init(&buf);
 	idle_expo_render(&buf, IDLE_EXPO_TEXT, &snap, NULL, NULL);
 	ck_assert_ptr_nonnull(

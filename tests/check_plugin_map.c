@@ -25,26 +25,26 @@ find(const struct idle_plugin_values *vals, const char *pinst, const char *tinst
 static void
 full_snapshot(struct idle_snapshot *snap)
 {
-	struct idle_terminal a = {"pts/2", "alice", 3.5, 1.25};
-	struct idle_terminal b = {"pts/10", "www-data", 100, 50};
+	struct idle_terminal a = {"pts/2", "alice", 3.5, 1.25, 1700000000, 1700000002.25};
+	struct idle_terminal b = {"pts/10", "www-data", 100, 50, 1699999903.5, 1699999953.5};
 
 	idle_snapshot_init(snap);
-	snap->has_pts_age = true;
-	snap->pts_age_seconds = 1.25;
-	snap->has_pts_average = true;
-	snap->pts_average_seconds = 2.5;
-	snap->has_terminals = true;
-	snap->terminal_count = 2;
-	snap->has_input = true;
-	snap->input_seconds = 3.5;
-	snap->output_seconds = 1.25;
-	ck_assert_int_eq(idle_snapshot_add_terminal(snap, &a), 0);
-	ck_assert_int_eq(idle_snapshot_add_terminal(snap, &b), 0);
-	snap->has_sessions = true;
-	snap->session_count = 3;
-	snap->has_w_idle = true;
-	snap->w_idle_seconds = 7.75;
-	strcpy(snap->w_process, "-bash");
+	snap->host.has_pts_age = true;
+	snap->host.pts_age_seconds = 1.25;
+	snap->host.has_pts_average = true;
+	snap->host.pts_average_seconds = 2.5;
+	snap->host.has_terminals = true;
+	snap->host.terminal_count = 2;
+	snap->host.has_input = true;
+	snap->host.input_seconds = 3.5;
+	snap->host.output_seconds = 1.25;
+	ck_assert_int_eq(idle_snapshot_add_terminal(snap, &snap->host, &a), 0);
+	ck_assert_int_eq(idle_snapshot_add_terminal(snap, &snap->host, &b), 0);
+	snap->sessions.has_sessions = true;
+	snap->sessions.session_count = 3;
+	snap->sessions.has_w_idle = true;
+	snap->sessions.w_idle_seconds = 7.75;
+	strcpy(snap->sessions.w_process, "-bash");
 	snap->errors[IDLE_SOURCE_UTMP] = 4;
 }
 
@@ -126,7 +126,7 @@ START_TEST(test_map_left_out)
 	ck_assert_ptr_nonnull(find(&vals, "idle_collect_errors_total", "proc"));
 
 	/* Sessions read, nobody logged in: exactly one NaN with an empty process. */
-	snap.has_sessions = true;
+	snap.sessions.has_sessions = true;
 	ck_assert_int_eq(idle_plugin_map(&vals, &snap, true), 0);
 	ck_assert_uint_eq(vals.len, 6);
 	v = find(&vals, "user_w_idle_time", "");
@@ -135,7 +135,7 @@ START_TEST(test_map_left_out)
 	ck_assert_ptr_nonnull(find(&vals, "idle_sessions", ""));
 
 	/* Terminals read, none open: a count but no input or output age. */
-	snap.has_terminals = true;
+	snap.host.has_terminals = true;
 	ck_assert_int_eq(idle_plugin_map(&vals, &snap, true), 0);
 	ck_assert_ptr_nonnull(find(&vals, "idle_terminals", ""));
 	ck_assert_ptr_null(find(&vals, "idle_input_seconds", ""));

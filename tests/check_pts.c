@@ -113,23 +113,23 @@ START_TEST(test_pts_cases)
 
 	ck_assert_msg(snap.errors[IDLE_SOURCE_PTS] == (c->err ? 1u : 0u), "%s: errors %llu",
 		      c->name, (unsigned long long)snap.errors[IDLE_SOURCE_PTS]);
-	ck_assert_msg(snap.has_terminals == (c->err == 0), "%s: has_terminals", c->name);
-	ck_assert_msg(snap.has_pts_age == c->has_age, "%s: has_age", c->name);
-	ck_assert_msg(snap.has_pts_average == c->has_age, "%s: has_average", c->name);
+	ck_assert_msg(snap.host.has_terminals == (c->err == 0), "%s: has_terminals", c->name);
+	ck_assert_msg(snap.host.has_pts_age == c->has_age, "%s: has_age", c->name);
+	ck_assert_msg(snap.host.has_pts_average == c->has_age, "%s: has_average", c->name);
 	if (c->has_age) {
-		ck_assert_msg(near(snap.pts_age_seconds, c->age), "%s: age %.9f, want %.9f",
-			      c->name, snap.pts_age_seconds, c->age);
-		ck_assert_msg(near(snap.pts_average_seconds, c->age), "%s: average", c->name);
+		ck_assert_msg(near(snap.host.pts_age_seconds, c->age), "%s: age %.9f, want %.9f",
+			      c->name, snap.host.pts_age_seconds, c->age);
+		ck_assert_msg(near(snap.host.pts_average_seconds, c->age), "%s: average", c->name);
 	}
-	ck_assert_msg(snap.terminal_count == c->terminals, "%s: terminals %zu", c->name,
-		      snap.terminal_count);
+	ck_assert_msg(snap.host.terminal_count == c->terminals, "%s: terminals %zu", c->name,
+		      snap.host.terminal_count);
 	ck_assert_msg(snap.terminals_len == c->terminals, "%s: terminal list", c->name);
-	ck_assert_msg(snap.has_input == c->has_input, "%s: has_input", c->name);
+	ck_assert_msg(snap.host.has_input == c->has_input, "%s: has_input", c->name);
 	if (c->has_input) {
-		ck_assert_msg(near(snap.input_seconds, c->input), "%s: input %.9f", c->name,
-			      snap.input_seconds);
-		ck_assert_msg(near(snap.output_seconds, c->output), "%s: output %.9f", c->name,
-			      snap.output_seconds);
+		ck_assert_msg(near(snap.host.input_seconds, c->input), "%s: input %.9f", c->name,
+			      snap.host.input_seconds);
+		ck_assert_msg(near(snap.host.output_seconds, c->output), "%s: output %.9f", c->name,
+			      snap.host.output_seconds);
 	}
 	idle_snapshot_free(&snap);
 	idle_sampler_free(sampler);
@@ -180,17 +180,17 @@ START_TEST(test_error_reported_once_and_recovers)
 	ck_assert_int_eq(reports.count, 1);
 	ck_assert_int_eq(reports.last_err, ENOENT);
 	ck_assert_uint_eq(snap.errors[IDLE_SOURCE_PTS], 3);
-	ck_assert(!snap.has_pts_age);
+	ck_assert(!snap.host.has_pts_age);
 
 	fixture_file(root, "pts/0", NOW - 4, 0, NOW - 4, 0);
 	idle_sampler_poll(sampler, &now, &snap);
 	ck_assert_int_eq(reports.count, 2);
 	ck_assert_int_eq(reports.last_err, 0);
 	ck_assert_uint_eq(snap.errors[IDLE_SOURCE_PTS], 3);
-	ck_assert(snap.has_pts_age);
-	ck_assert(near(snap.pts_age_seconds, 4));
+	ck_assert(snap.host.has_pts_age);
+	ck_assert(near(snap.host.pts_age_seconds, 4));
 	/* The failed polls left nothing in the average. */
-	ck_assert(near(snap.pts_average_seconds, 4));
+	ck_assert(near(snap.host.pts_average_seconds, 4));
 
 	idle_snapshot_free(&snap);
 	idle_sampler_free(sampler);
@@ -223,8 +223,8 @@ START_TEST(test_average_over_polls)
 		now.tv_sec = NOW + i;
 		idle_sampler_poll(sampler, &now, &snap);
 	}
-	ck_assert(near(snap.pts_age_seconds, 4));
-	ck_assert_msg(near(snap.pts_average_seconds, 3), "average %g", snap.pts_average_seconds);
+	ck_assert(near(snap.host.pts_age_seconds, 4));
+	ck_assert_msg(near(snap.host.pts_average_seconds, 3), "average %g", snap.host.pts_average_seconds);
 	idle_snapshot_free(&snap);
 	idle_sampler_free(sampler);
 	free(pts);
@@ -257,7 +257,7 @@ START_TEST(test_terminal_list)
 	sampler = idle_sampler_new(&config);
 	idle_snapshot_init(&snap);
 	idle_sampler_poll(sampler, &now, &snap);
-	ck_assert_uint_eq(snap.terminal_count, 4);
+	ck_assert_uint_eq(snap.host.terminal_count, 4);
 	ck_assert_uint_eq(snap.terminals_len, 2);
 	ck_assert_str_eq(snap.terminals[0].tty, "pts/2");
 	ck_assert_str_eq(snap.terminals[1].tty, "pts/10");
@@ -269,7 +269,7 @@ START_TEST(test_terminal_list)
 
 	fixture_unlink(root, "pts/2");
 	idle_sampler_poll(sampler, &now, &snap);
-	ck_assert_uint_eq(snap.terminal_count, 3);
+	ck_assert_uint_eq(snap.host.terminal_count, 3);
 	ck_assert_uint_eq(snap.terminals_len, 1);
 	ck_assert_str_eq(snap.terminals[0].tty, "pts/10");
 	idle_snapshot_free(&snap);

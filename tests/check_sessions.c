@@ -488,19 +488,19 @@ teardown(struct idle_sessions *s, struct idle_snapshot *snap, char *owned[3], ch
 static void
 check_snapshot(const struct scase *c, const struct idle_snapshot *snap)
 {
-	ck_assert_msg(snap->has_sessions == !c->fails, "%s: has_sessions", c->name);
-	ck_assert_msg(strcmp(snap->w_process, c->process) == 0, "%s: process '%s', want '%s'",
-		      c->name, snap->w_process, c->process);
+	ck_assert_msg(snap->sessions.has_sessions == !c->fails, "%s: has_sessions", c->name);
+	ck_assert_msg(strcmp(snap->sessions.w_process, c->process) == 0, "%s: process '%s', want '%s'",
+		      c->name, snap->sessions.w_process, c->process);
 	if (c->fails) {
-		ck_assert_msg(!snap->has_w_idle, "%s: has_w_idle on failure", c->name);
+		ck_assert_msg(!snap->sessions.has_w_idle, "%s: has_w_idle on failure", c->name);
 		return;
 	}
-	ck_assert_msg(snap->session_count == c->count, "%s: count %zu, want %zu", c->name,
-		      snap->session_count, c->count);
-	ck_assert_msg(snap->has_w_idle == c->has_idle, "%s: has_w_idle", c->name);
+	ck_assert_msg(snap->sessions.session_count == c->count, "%s: count %zu, want %zu", c->name,
+		      snap->sessions.session_count, c->count);
+	ck_assert_msg(snap->sessions.has_w_idle == c->has_idle, "%s: has_w_idle", c->name);
 	if (c->has_idle)
-		ck_assert_msg(fabs(snap->w_idle_seconds - c->idle) < 1e-9,
-			      "%s: idle %.9f, want %.9f", c->name, snap->w_idle_seconds, c->idle);
+		ck_assert_msg(fabs(snap->sessions.w_idle_seconds - c->idle) < 1e-9,
+			      "%s: idle %.9f, want %.9f", c->name, snap->sessions.w_idle_seconds, c->idle);
 }
 
 START_TEST(test_sessions_cases)
@@ -518,9 +518,9 @@ START_TEST(test_sessions_cases)
 	s = idle_sessions_new(&paths);
 	ck_assert_msg(s != NULL, "%s: new", c->name);
 	idle_snapshot_init(&snap);
-	snap.has_w_idle = true;
-	memcpy(snap.w_process, "stale", 6);
-	rc = idle_sessions_sample(s, &now, &snap, err);
+	snap.sessions.has_w_idle = true;
+	memcpy(snap.sessions.w_process, "stale", 6);
+	rc = idle_sessions_sample(s, &now, &snap.sessions, err);
 	ck_assert_msg(rc == c->rc, "%s: rc %d, want %d", c->name, rc, c->rc);
 	ck_assert_msg(err[IDLE_SOURCE_UTMP] == c->err_utmp && err[IDLE_SOURCE_DEV] == c->err_dev &&
 			  err[IDLE_SOURCE_PROC] == c->err_proc,
@@ -546,9 +546,9 @@ label(struct idle_sessions *s, struct idle_snapshot *snap)
 	struct timespec now = {NOW, 0};
 	int err[IDLE_SOURCE_COUNT] = {0};
 
-	ck_assert_int_eq(idle_sessions_sample(s, &now, snap, err), 0);
-	ck_assert(snap->has_w_idle);
-	return snap->w_process;
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap->sessions, err), 0);
+	ck_assert(snap->sessions.has_w_idle);
+	return snap->sessions.w_process;
 }
 
 /* A cmdline is read once per exec: rewriting it in place shows only after an exec. */
@@ -609,14 +609,14 @@ START_TEST(test_session_ends)
 	idle_snapshot_init(&snap);
 	ck_assert_str_eq(label(s, &snap), "-bash");
 	fixture_remove(path_of(owned[2], "100"));
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
-	ck_assert(snap.has_sessions);
-	ck_assert_uint_eq(snap.session_count, 0);
-	ck_assert(!snap.has_w_idle);
-	ck_assert_str_eq(snap.w_process, "");
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
+	ck_assert(snap.sessions.has_sessions);
+	ck_assert_uint_eq(snap.sessions.session_count, 0);
+	ck_assert(!snap.sessions.has_w_idle);
+	ck_assert_str_eq(snap.sessions.w_process, "");
 	unlink(owned[0]);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), ENOENT);
-	ck_assert(!snap.has_sessions);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), ENOENT);
+	ck_assert(!snap.sessions.has_sessions);
 	ck_assert_int_eq(err[IDLE_SOURCE_UTMP], ENOENT);
 	teardown(s, &snap, owned, root);
 }
@@ -654,20 +654,20 @@ START_TEST(test_utmp_change_always_seen)
 
 	idle_snapshot_init(&snap);
 	set_times(owned[0], NOW - 100);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
-	ck_assert_uint_eq(snap.session_count, 1);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
-	ck_assert_uint_eq(snap.session_count, 1);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
+	ck_assert_uint_eq(snap.sessions.session_count, 1);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
+	ck_assert_uint_eq(snap.sessions.session_count, 1);
 	/* Same size, old mtime put back: only the ctime tells. */
 	put_utmp(owned[0], &stale);
 	set_times(owned[0], NOW - 100);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
-	ck_assert_uint_eq(snap.session_count, 0);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
+	ck_assert_uint_eq(snap.sessions.session_count, 0);
 	/* A recent mtime is never trusted: the file is read at every poll. */
 	put_utmp(owned[0], &one);
 	set_times(owned[0], NOW);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
-	ck_assert_uint_eq(snap.session_count, 1);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
+	ck_assert_uint_eq(snap.sessions.session_count, 1);
 	teardown(s, &snap, owned, root);
 }
 END_TEST

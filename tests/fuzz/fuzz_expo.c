@@ -131,10 +131,10 @@ make_snapshot(struct fuzz_input *in, struct idle_snapshot *snap, char *names[], 
 	size_t i, count = fuzz_byte(in) % 6;
 
 	idle_snapshot_clear(snap);
-	snap->has_pts_age = snap->has_pts_average = snap->has_terminals = true;
-	snap->has_input = snap->has_sessions = snap->has_w_idle = true;
+	snap->host.has_pts_age = snap->host.has_pts_average = snap->host.has_terminals = true;
+	snap->host.has_input = snap->sessions.has_sessions = snap->sessions.has_w_idle = true;
 	s = fuzz_string(in, IDLE_LABEL_MAX);
-	memcpy(snap->w_process, s, strlen(s) + 1);
+	memcpy(snap->sessions.w_process, s, strlen(s) + 1);
 	names[(*nnames)++] = s;
 	for (i = 0; i < count; i++) {
 		memset(&term, 0, sizeof(term));
@@ -145,7 +145,7 @@ make_snapshot(struct fuzz_input *in, struct idle_snapshot *snap, char *names[], 
 		memcpy(term.user, s, strlen(s) + 1);
 		names[(*nnames)++] = s;
 		term.input_seconds = (double)fuzz_byte(in);
-		if (idle_snapshot_add_terminal(snap, &term) != 0)
+		if (idle_snapshot_add_terminal(snap, &snap->host, &term) != 0)
 			abort();
 	}
 }
