@@ -9,7 +9,6 @@ bridge_idle_exporter_SOURCES = \
 	bridge/listen.c bridge/listen.h \
 	bridge/options.c bridge/options.h \
 	bridge/page.c bridge/page.h \
-	bridge/poller.c bridge/poller.h \
 	bridge/procstat.c bridge/procstat.h \
 	bridge/tls.c bridge/tls.h \
 	bridge/webconfig.c bridge/webconfig.h

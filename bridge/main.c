@@ -12,7 +12,8 @@
 #include "http.h"
 #include "options.h"
 #include "page.h"
-#include "poller.h"
+#include "idle_publisher.h"
+#include "idle_sampler.h"
 #include "tls.h"
 #include "webconfig.h"
 
@@ -110,11 +111,44 @@ wait_for_stop(const sigset_t *set)
 		;
 }
 
+/* Logs a source's failure when it starts and when it clears: one line per event. */
+static void
+report_source(void *arg, enum idle_source source, int err, const char *detail)
+{
+	(void)arg;
+	if (err != 0)
+		fprintf(stderr, PROGRAM ": %s: cannot read %s: %s\n", idle_source_name(source),
+			detail, strerror(err));
+	else
+		fprintf(stderr, PROGRAM ": %s: reading %s again\n", idle_source_name(source),
+			detail);
+}
+
+/* Makes the sampler and the publisher over it (not started).  NULL after logging why. */
+static struct idle_publisher *
+publisher_new(const struct options *opts)
+{
+	struct idle_sampler_config config = opts->sampler;
+	struct idle_publisher_ops ops;
+	struct idle_publisher *pub;
+	struct idle_sampler *sampler;
+
+	config.report = report_source;
+	if ((sampler = idle_sampler_new(&config)) == NULL) {
+		fprintf(stderr, PROGRAM ": cannot start sampling: %s\n", strerror(errno));
+		return NULL;
+	}
+	idle_sampler_publisher_ops(sampler, &ops);
+	if ((pub = idle_publisher_new(&ops, opts->poll_seconds)) == NULL)
+		fprintf(stderr, PROGRAM ": cannot start sampling: %s\n", strerror(errno));
+	return pub;
+}
+
 /* Starts everything, serves until told to stop, stops everything.  Returns the exit code. */
 static int
 serve(const struct options *opts, const struct http_security *security)
 {
-	struct poller poller;
+	struct idle_publisher *pub;
 	struct page page;
 	struct http http;
 	char err[512];
@@ -125,26 +159,25 @@ serve(const struct options *opts, const struct http_security *security)
 		fprintf(stderr, PROGRAM ": cannot set up signals: %s\n", strerror(rc));
 		return 1;
 	}
-	if ((rc = poller_init(&poller, &opts->sampler, opts->poll_seconds)) != 0) {
-		fprintf(stderr, PROGRAM ": cannot start sampling: %s\n", strerror(rc));
+	if ((pub = publisher_new(opts)) == NULL)
 		return 1;
-	}
-	if ((rc = page_init(&page, &poller, PACKAGE_VERSION)) != 0) {
+	if ((rc = page_init(&page, pub, PACKAGE_VERSION)) != 0) {
 		fprintf(stderr, PROGRAM ": cannot read /proc/self: %s\n", strerror(rc));
-		poller_destroy(&poller);
+		idle_publisher_free(pub);
 		return 1;
 	}
+	/* Listen first: the first poll may block in a read, and must not keep the port shut. */
 	if (http_start(&http, opts, security, &page, err, sizeof(err)) != 0) {
 		fprintf(stderr, PROGRAM ": %s\n", err);
 		page_destroy(&page);
-		poller_destroy(&poller);
+		idle_publisher_free(pub);
 		return 1;
 	}
-	if ((rc = poller_start(&poller)) != 0) {
+	if ((rc = idle_publisher_start(pub)) != 0) {
 		fprintf(stderr, PROGRAM ": cannot start the sampling thread: %s\n", strerror(rc));
 		http_stop(&http);
 		page_destroy(&page);
-		poller_destroy(&poller);
+		idle_publisher_free(pub);
 		return 1;
 	}
 	fprintf(stderr, PROGRAM ": listening on %s:%u, metrics at %s\n",
@@ -153,7 +186,7 @@ serve(const struct options *opts, const struct http_security *security)
 	wait_for_stop(&set);
 	http_stop(&http);
 	page_destroy(&page);
-	poller_destroy(&poller);
+	idle_publisher_free(pub);
 	return 0;
 }
 

@@ -11,10 +11,10 @@
 #define CONTENT_TYPE_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
 
 int
-page_init(struct page *page, struct poller *poller, const char *version)
+page_init(struct page *page, struct idle_publisher *publisher, const char *version)
 {
 	memset(page, 0, sizeof(*page));
-	page->poller = poller;
+	page->publisher = publisher;
 	page->version = version;
 	idle_snapshot_init(&page->snapshot);
 	return procstat_init(&page->procstat);
@@ -141,7 +141,7 @@ page_current(struct page *page, struct page_variant variant)
 	if (slot >= PAGE_VARIANTS)
 		return NULL;
 	/* Never serve a page rendered from an older snapshot: its values would be stale. */
-	if (poller_fetch(page->poller, &page->snapshot, &page->generation))
+	if (idle_publisher_fetch(page->publisher, &page->snapshot, &page->generation))
 		forget_responses(page);
 	if (page->responses[slot] == NULL)
 		page->responses[slot] = render(page, variant);

@@ -9,7 +9,7 @@
 
 #include "idle_expo.h"
 #include "idle_snapshot.h"
-#include "poller.h"
+#include "idle_publisher.h"
 #include "procstat.h"
 
 /* What a scrape asked for: format and compression. */
@@ -22,7 +22,7 @@ struct page_variant {
 
 /* Owned by the HTTP thread alone: libmicrohttpd calls handlers from one polling thread. */
 struct page {
-	struct poller *poller;
+	struct idle_publisher *publisher;
 	struct procstat_fixed procstat;
 	const char *version;
 	struct idle_snapshot snapshot;  /* the copy the responses were rendered from */
@@ -33,12 +33,12 @@ struct page {
 	const char *const *extra_headers; /* name, value pairs ending in NULL; may be NULL */
 };
 
-/* Prepares an empty page over poller.  Returns 0 or an errno. */
-int page_init(struct page *page, struct poller *poller, const char *version);
+/* Prepares an empty page over publisher.  Returns 0 or an errno. */
+int page_init(struct page *page, struct idle_publisher *publisher, const char *version);
 
 /*
  * Returns the response for the latest snapshot in the variant asked for, rendering it first when
- * the poller has published since; NULL when memory ran out (the next call tries again).  The
+ * the publisher has published since (or its freshness changed); NULL when memory ran out (the next call tries again).  The
  * page keeps ownership: queue it, never destroy it.
  */
 struct MHD_Response *page_current(struct page *page, struct page_variant variant);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "idle_label.h"
+#include "idle_publisher.h"
 #include "idle_pts.h"
 #include "idle_sampler.h"
 #include "idle_sessions.h"
@@ -223,19 +224,60 @@ int
 idle_sampler_poll(struct idle_sampler *sampler, const struct timespec *now,
 		  struct idle_snapshot *snap)
 {
-	int err[IDLE_SOURCE_COUNT] = {0};
 	int pts_err;
 
 	idle_snapshot_clear(snap);
 	snap->taken = *now;
 	pts_err = poll_pts(sampler, now, snap);
 	account(sampler, IDLE_SOURCE_PTS, pts_err, sampler->pts_dir);
-	if (sampler->sessions_enabled) {
-		idle_sessions_sample(sampler->sessions, now, &snap->sessions, err);
-		account(sampler, IDLE_SOURCE_UTMP, err[IDLE_SOURCE_UTMP], sampler->utmp_file);
-		account(sampler, IDLE_SOURCE_DEV, err[IDLE_SOURCE_DEV], sampler->dev_dir);
-		account(sampler, IDLE_SOURCE_PROC, err[IDLE_SOURCE_PROC], sampler->proc_dir);
-	}
-	memcpy(snap->errors, sampler->errors, sizeof(snap->errors));
+	snap->errors[IDLE_SOURCE_PTS] = sampler->errors[IDLE_SOURCE_PTS];
 	return pts_err == ENOMEM ? ENOMEM : 0;
+}
+
+void
+idle_sampler_sessions(struct idle_sampler *sampler, const struct timespec *now,
+		      struct idle_session_values *out, uint64_t errors[IDLE_SOURCE_COUNT])
+{
+	int err[IDLE_SOURCE_COUNT] = {0};
+
+	memset(out, 0, sizeof(*out));
+	if (!sampler->sessions_enabled)
+		return;
+	idle_sessions_sample(sampler->sessions, now, out, err);
+	account(sampler, IDLE_SOURCE_UTMP, err[IDLE_SOURCE_UTMP], sampler->utmp_file);
+	account(sampler, IDLE_SOURCE_DEV, err[IDLE_SOURCE_DEV], sampler->dev_dir);
+	account(sampler, IDLE_SOURCE_PROC, err[IDLE_SOURCE_PROC], sampler->proc_dir);
+	errors[IDLE_SOURCE_UTMP] = sampler->errors[IDLE_SOURCE_UTMP];
+	errors[IDLE_SOURCE_DEV] = sampler->errors[IDLE_SOURCE_DEV];
+	errors[IDLE_SOURCE_PROC] = sampler->errors[IDLE_SOURCE_PROC];
+}
+
+static void
+publish_poll(void *arg, const struct timespec *now, struct idle_snapshot *work)
+{
+	/* ENOMEM is counted as a pts error inside the snapshot: the rest is worth publishing. */
+	(void)idle_sampler_poll(arg, now, work);
+}
+
+static void
+publish_sessions(void *arg, const struct timespec *now, struct idle_session_values *out,
+		 uint64_t errors[IDLE_SOURCE_COUNT])
+{
+	idle_sampler_sessions(arg, now, out, errors);
+}
+
+static void
+release_sampler(void *arg)
+{
+	idle_sampler_free(arg);
+}
+
+void
+idle_sampler_publisher_ops(struct idle_sampler *sampler, struct idle_publisher_ops *ops)
+{
+	memset(ops, 0, sizeof(*ops));
+	ops->poll = publish_poll;
+	ops->sessions = sampler->sessions_enabled ? publish_sessions : NULL;
+	ops->release = release_sampler;
+	ops->arg = sampler;
 }

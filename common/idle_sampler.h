@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "idle_publisher.h"
 #include "idle_snapshot.h"
 
 /*
@@ -46,12 +47,26 @@ struct idle_sampler *idle_sampler_new(const struct idle_sampler_config *config);
 void idle_sampler_free(struct idle_sampler *sampler);
 
 /*
- * Polls every source at now (CLOCK_REALTIME) into snap, which is cleared first and must have
- * been initialised.  A source that fails leaves its values out and counts an error.
- * Returns 0, or ENOMEM when the snapshot could not hold the terminals (counted as a pts error).
- * Reentrant; a sampler is used by one thread at a time.
+ * Polls the pts directory at now (CLOCK_REALTIME) into snap, which is cleared first and must
+ * have been initialised; sets snap->errors[IDLE_SOURCE_PTS] (the others stay 0).  A failure
+ * leaves its values out and counts an error.  Returns 0, or ENOMEM when the snapshot could not
+ * hold the terminals (counted as a pts error).  A sampler's poll runs on one thread at a time.
  */
 int idle_sampler_poll(struct idle_sampler *sampler, const struct timespec *now,
 		      struct idle_snapshot *snap);
+
+/*
+ * Samples the login sessions (utmp, tty devices, /proc) at now into out, and sets errors[] of
+ * IDLE_SOURCE_UTMP, DEV and PROC to their cumulative failed samples.  Nothing when the sampler
+ * was made without sessions.  May run on another thread than idle_sampler_poll (they share no
+ * state but the report callback, which must then be thread-safe), one thread at a time.
+ */
+void idle_sampler_sessions(struct idle_sampler *sampler, const struct timespec *now,
+			   struct idle_session_values *out, uint64_t errors[IDLE_SOURCE_COUNT]);
+/*
+ * Fills ops so that a publisher polls sampler on its timer and samples its sessions on demand
+ * (none when the sampler has none); the publisher then owns sampler and frees it.
+ */
+void idle_sampler_publisher_ops(struct idle_sampler *sampler, struct idle_publisher_ops *ops);
 
 #endif

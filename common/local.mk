@@ -7,6 +7,7 @@ common_libidle_la_SOURCES = \
 	common/idle_label.c common/idle_label.h \
 	common/idle_metrics.c common/idle_metrics.h \
 	common/idle_proc.c common/idle_proc.h \
+	common/idle_publisher.c common/idle_publisher.h \
 	common/idle_pts.c common/idle_pts.h \
 	common/idle_sampler.c common/idle_sampler.h \
 	common/idle_sessions.c common/idle_sessions.h \
@@ -15,4 +16,4 @@ common_libidle_la_SOURCES = \
 	common/idle_users.c common/idle_users.h \
 	common/idle_utmp.c common/idle_utmp.h \
 	common/idle_window.c common/idle_window.h
-common_libidle_la_LIBADD = -lm
+common_libidle_la_LIBADD = -lm -lpthread

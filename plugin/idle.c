@@ -6,18 +6,27 @@
 #include "utils/common/common.h"
 
 #include "idle_plugin_config.h"
-#include "idle_plugin_poller.h"
 #include "idle_plugin_read.h"
+#include "idle_publisher.h"
 
 #ifndef IDLE_PLUGIN_VERSION
 #error "IDLE_PLUGIN_VERSION must be defined (collectd's config.h owns PACKAGE_VERSION)"
 #endif
 
-/* collectd calls config, init and shutdown from its main thread, one after another. */
+/*
+ * collectd 5.12 gives config callbacks no user_data, so the parsed <Plugin idle> block waits
+ * here until init; everything that runs lives in the read callback's user_data from then on,
+ * which collectd frees (stopping the threads) before it calls shutdown callbacks.
+ */
 static struct idle_plugin_config config;
+static int config_blocks;
 static bool config_failed;
-static struct idle_sampler *sampler;
-static struct idle_plugin_poller *poller;
+
+/* What runs between init and shutdown. */
+struct plugin_state {
+	struct idle_publisher *publisher;
+	struct idle_plugin_reader *reader;
+};
 
 void module_register(void);
 
@@ -38,9 +47,10 @@ report_source(void *arg, enum idle_source source, int err, const char *detail)
 }
 
 /*
- * Applies a <Plugin idle> block.  A bad key is reported here but fails in init: a non-zero
+ * Applies the <Plugin idle> block.  A bad key is reported here but fails in init: a non-zero
  * return would make collectd 5.12 refuse its whole configuration and exit, while a failing init
- * unloads this plugin alone and collectd keeps running the others.
+ * unloads this plugin alone and collectd keeps running the others.  The plugin samples one
+ * host, so a second block is an error rather than silently merged.
  */
 static int
 idle_config(oconfig_item_t *ci)
@@ -48,6 +58,10 @@ idle_config(oconfig_item_t *ci)
 	char err[256] = "";
 	int rc;
 
+	if (++config_blocks > 1 && !config_failed) {
+		ERROR("idle plugin: a second <Plugin idle> block: put every key in one block");
+		config_failed = true;
+	}
 	if (config_failed)
 		return 0;
 	rc = idle_plugin_config_apply(&config, ci, err, sizeof(err));
@@ -60,79 +74,90 @@ idle_config(oconfig_item_t *ci)
 	return 0;
 }
 
-/* The read callback: dispatches the latest snapshot, never waiting on IO. */
+/* The read callback: dispatches the latest values, never waiting on IO. */
 static int
 idle_read(user_data_t *ud)
 {
-	return idle_plugin_reader_read(ud->data, poller);
+	struct plugin_state *state = ud->data;
+
+	return idle_plugin_reader_read(state->reader, state->publisher);
 }
 
-/* collectd frees the reader through this when it drops the read callback. */
+/* Stops the threads and frees the state; collectd calls it when it drops the read callback. */
 static void
-free_reader(void *reader)
+state_free(void *arg)
 {
-	idle_plugin_reader_free(reader);
+	struct plugin_state *state = arg;
+
+	if (state == NULL)
+		return;
+	idle_publisher_free(state->publisher);
+	idle_plugin_reader_free(state->reader);
+	free(state);
 }
 
-/* Stops the thread and frees what init made; safe to call more than once. */
-static void
-stop_all(void)
-{
-	idle_plugin_poller_stop(poller);
-	poller = NULL;
-	idle_sampler_free(sampler);
-	sampler = NULL;
-}
-
-/* Starts the reader, then the polling thread, then registers the read callback. */
+/* collectd names and starts the plugin's threads (they then show in its thread list). */
 static int
-start_all(void)
+thread_create(pthread_t *thread, void *(*fn)(void *), void *arg, const char *name)
 {
-	struct idle_plugin_reader *reader;
+	return plugin_thread_create(thread, fn, arg, name);
+}
+
+/* Makes the sampler, the publisher over it and the reader; NULL after logging why. */
+static struct plugin_state *
+state_new(void)
+{
 	struct idle_sampler_config sc;
+	struct idle_publisher_ops ops;
+	struct idle_sampler *sampler;
+	struct plugin_state *state;
 	char buf[256];
 
 	idle_plugin_config_sampler(&config, &sc);
 	sc.report = report_source;
-	sampler = idle_sampler_new(&sc);
-	reader = idle_plugin_reader_new(config.report_terminals);
-	if (sampler == NULL || reader == NULL) {
+	if ((state = calloc(1, sizeof(*state))) == NULL ||
+	    (sampler = idle_sampler_new(&sc)) == NULL) {
 		ERROR("idle plugin: cannot start: %s", sstrerror(errno, buf, sizeof(buf)));
-		idle_plugin_reader_free(reader);
-		stop_all();
-		return -1;
+		free(state);
+		return NULL;
 	}
-	poller = idle_plugin_poller_start(sampler, config.poll_seconds);
-	if (poller == NULL) {
-		ERROR("idle plugin: cannot start the polling thread: %s",
-		      sstrerror(errno, buf, sizeof(buf)));
-		idle_plugin_reader_free(reader);
-		stop_all();
-		return -1;
+	idle_sampler_publisher_ops(sampler, &ops);
+	ops.thread_create = thread_create;
+	state->publisher = idle_publisher_new(&ops, config.poll_seconds);
+	state->reader = idle_plugin_reader_new(config.report_terminals);
+	if (state->publisher == NULL || state->reader == NULL ||
+	    (errno = idle_publisher_start(state->publisher)) != 0) {
+		ERROR("idle plugin: cannot start the polling threads: %s",
+		      sstrerror(errno ? errno : ENOMEM, buf, sizeof(buf)));
+		state_free(state);
+		return NULL;
 	}
-	/* From here collectd owns the reader, even if the call fails. */
-	if (plugin_register_complex_read(NULL, "idle", idle_read, 0,
-					 &(user_data_t){.data = reader, .free_func = free_reader}) !=
-	    0) {
-		ERROR("idle plugin: cannot register the read callback");
-		stop_all();
-		return -1;
-	}
-	return 0;
+	return state;
 }
 
 /* Starts polling unless the configuration was bad; a failure unloads this plugin only. */
 static int
 idle_init(void)
 {
-	if (poller != NULL)
+	static bool started;
+	struct plugin_state *state;
+
+	if (started)
 		return 0;
 	if (config_failed) {
 		ERROR("idle plugin: not started because of the configuration error above");
 		return -1;
 	}
-	if (start_all() != 0)
+	if ((state = state_new()) == NULL)
 		return -1;
+	/* From here collectd owns the state, even if the call fails. */
+	if (plugin_register_complex_read(NULL, "idle", idle_read, 0,
+					 &(user_data_t){.data = state, .free_func = state_free}) !=
+	    0) {
+		ERROR("idle plugin: cannot register the read callback");
+		return -1;
+	}
+	started = true;
 	INFO("idle plugin %s: polling %s, %s, %s and %s every %g s, averaging %zu polls%s",
 	     IDLE_PLUGIN_VERSION, config.pts_dir, config.utmp_file, config.dev_dir, config.proc_dir,
 	     config.poll_seconds, config.window,
@@ -140,11 +165,10 @@ idle_init(void)
 	return 0;
 }
 
-/* Stops the thread and frees everything; collectd has stopped the reads by now. */
+/* collectd has freed the read callback's state by now: only the parsed block is left. */
 static int
 idle_shutdown(void)
 {
-	stop_all();
 	idle_plugin_config_free(&config);
 	return 0;
 }

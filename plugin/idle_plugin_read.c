@@ -14,6 +14,7 @@ _Static_assert(IDLE_PLUGIN_NAME_MAX <= DATA_MAX_NAME_LEN, "identifier fields fit
 struct idle_plugin_reader {
 	bool terminals;
 	struct idle_snapshot snap;
+	uint64_t generation; /* of the publisher's values in snap */
 	struct idle_plugin_values vals;
 	c_complain_t memory_complaint;
 	c_complain_t dispatch_complaint;
@@ -68,17 +69,15 @@ dispatch_one(const struct idle_plugin_value *v, cdtime_t interval)
 }
 
 int
-idle_plugin_reader_read(struct idle_plugin_reader *reader, struct idle_plugin_poller *poller)
+idle_plugin_reader_read(struct idle_plugin_reader *reader, struct idle_publisher *pub)
 {
 	cdtime_t interval = plugin_get_interval();
 	size_t i, failed = 0;
 	int rc;
 
-	rc = idle_plugin_poller_copy(poller, &reader->snap);
-	if (rc == EAGAIN)
-		return 0; /* the first poll has not finished yet */
-	if (rc == 0)
-		rc = idle_plugin_map(&reader->vals, &reader->snap, reader->terminals);
+	/* Unchanged, snap still holds what the publisher calls current. */
+	(void)idle_publisher_fetch(pub, &reader->snap, &reader->generation);
+	rc = idle_plugin_map(&reader->vals, &reader->snap, reader->terminals);
 	if (rc != 0)
 		c_complain(LOG_WARNING, &reader->memory_complaint,
 			   "idle plugin: out of memory: some values are left out of this read");

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "idle_plugin_poller.h"
+#include "idle_publisher.h"
 
 /* The read side's buffers, reused from one read to the next. */
 struct idle_plugin_reader;
@@ -17,12 +17,13 @@ struct idle_plugin_reader *idle_plugin_reader_new(bool terminals);
 void idle_plugin_reader_free(struct idle_plugin_reader *reader);
 
 /*
- * Dispatches the values of the poller's latest snapshot as gauges and counters of plugin "idle",
- * each with the interval of the current read, so write_prometheus keeps every series between
- * reads.  Never does IO and never waits longer than a snapshot copy.  Returns 0, also when there
- * is nothing to dispatch yet or some values were lost for lack of memory (logged): a normal
- * race must not make collectd back off.  Called by one read thread at a time.
+ * Dispatches the values of the publisher's latest poll and sessions as gauges and counters of
+ * plugin "idle", each with the interval of the current read, so write_prometheus keeps every
+ * series between reads.  Never does IO; waits at most as idle_publisher_fetch says.  Values
+ * the publisher calls stale are left out, never dispatched again with a new time.  Returns 0,
+ * also when some values were lost for lack of memory (logged): a normal race must not make
+ * collectd back off.  Called by one read thread at a time.
  */
-int idle_plugin_reader_read(struct idle_plugin_reader *reader, struct idle_plugin_poller *poller);
+int idle_plugin_reader_read(struct idle_plugin_reader *reader, struct idle_publisher *pub);
 
 #endif

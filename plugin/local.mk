@@ -7,7 +7,6 @@ plugin_idle_la_SOURCES = \
 	plugin/idle.c \
 	plugin/idle_plugin_config.c plugin/idle_plugin_config.h \
 	plugin/idle_plugin_map.c plugin/idle_plugin_map.h \
-	plugin/idle_plugin_poller.c plugin/idle_plugin_poller.h \
 	plugin/idle_plugin_read.c plugin/idle_plugin_read.h
 # collectd's config.h owns PACKAGE_*: our version goes in under its own name.
 plugin_idle_la_CPPFLAGS = $(AM_CPPFLAGS) $(COLLECTD_CPPFLAGS) \
