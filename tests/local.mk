@@ -15,8 +15,10 @@ FIXTURE_SRC = tests/fixture.c tests/fixture.h
 
 # The library's modules.
 CHECK_COMMON = tests/check_window tests/check_pts tests/check_expo tests/check_utmp \
+	tests/check_publisher \
 	tests/check_proc tests/check_sessions
 tests_check_window_SOURCES = tests/check_window.c
+tests_check_publisher_SOURCES = tests/check_publisher.c
 tests_check_pts_SOURCES = tests/check_pts.c $(FIXTURE_SRC)
 tests_check_expo_SOURCES = tests/check_expo.c
 tests_check_utmp_SOURCES = tests/check_utmp.c $(FIXTURE_SRC)
