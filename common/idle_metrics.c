@@ -29,6 +29,8 @@ SUBJECT_VALUE(pts_average, it->subject->has_pts_average, pts_average_seconds)
 SUBJECT_VALUE(terminal_count, it->subject->has_terminals, terminal_count)
 SUBJECT_VALUE(input_age, it->subject->has_terminals && it->subject->has_input, input_seconds)
 SUBJECT_VALUE(output_age, it->subject->has_terminals && it->subject->has_input, output_seconds)
+SUBJECT_VALUE(input_time, it->subject->has_terminals && it->subject->has_input, input_time)
+SUBJECT_VALUE(output_time, it->subject->has_terminals && it->subject->has_input, output_time)
 
 /* A terminal's value: always there, since a terminal is listed only when it was read. */
 #define TERMINAL_VALUE(fn, field)                                                                  \
@@ -40,6 +42,8 @@ SUBJECT_VALUE(output_age, it->subject->has_terminals && it->subject->has_input, 
 
 TERMINAL_VALUE(terminal_input_age, input_seconds)
 TERMINAL_VALUE(terminal_output_age, output_seconds)
+TERMINAL_VALUE(terminal_input_time, input_time)
+TERMINAL_VALUE(terminal_output_time, output_time)
 
 /* The exporter's own process: every value is there when the stats were read. */
 #define PROCESS_VALUE(fn, field)                                                                   \
@@ -84,6 +88,16 @@ source_errors(const struct idle_metric_item *it, double *v)
 	return true;
 }
 
+/* When the values were polled: there once the first poll ran, stale or not. */
+static bool
+poll_time(const struct idle_metric_item *it, double *v)
+{
+	if (it->snap->taken.tv_sec == 0 && it->snap->taken.tv_nsec == 0)
+		return false;
+	*v = (double)it->snap->taken.tv_sec + (double)it->snap->taken.tv_nsec / 1e9;
+	return true;
+}
+
 static bool
 constant_one(const struct idle_metric_item *it, double *v)
 {
@@ -109,12 +123,30 @@ const struct idle_metric idle_metrics[] = {
 	 "Seconds since any terminal last wrote output (newest mtime in the pts directory).",
 	 IDLE_METRIC_GAUGE, "seconds", IDLE_SCOPE_SUBJECT, NULL, true, output_age, "duration",
 	 IDLE_COLLECTD_NO_INSTANCE},
+	/* Timestamps, as Prometheus' instrumentation guide prefers to ages: constant while idle.
+	 * collectd stamps each value with its own time, so the plugin sends the ages alone. */
+	{"idle_last_input_timestamp_seconds",
+	 "Unix time at which any terminal last read input (newest atime in the pts directory).",
+	 IDLE_METRIC_GAUGE, "seconds", IDLE_SCOPE_SUBJECT, NULL, true, input_time, NULL,
+	 IDLE_COLLECTD_NO_INSTANCE},
+	{"idle_last_output_timestamp_seconds",
+	 "Unix time at which any terminal last wrote output (newest mtime in the pts directory).",
+	 IDLE_METRIC_GAUGE, "seconds", IDLE_SCOPE_SUBJECT, NULL, true, output_time, NULL,
+	 IDLE_COLLECTD_NO_INSTANCE},
 	{"idle_terminal_input_seconds", "Seconds since the terminal last read input (its atime).",
 	 IDLE_METRIC_GAUGE, "seconds", IDLE_SCOPE_TERMINAL, NULL, true, terminal_input_age,
 	 "duration", IDLE_COLLECTD_USER_AT_TTY},
 	{"idle_terminal_output_seconds", "Seconds since the terminal last wrote output (its mtime).",
 	 IDLE_METRIC_GAUGE, "seconds", IDLE_SCOPE_TERMINAL, NULL, true, terminal_output_age,
 	 "duration", IDLE_COLLECTD_USER_AT_TTY},
+	{"idle_terminal_last_input_timestamp_seconds",
+	 "Unix time at which the terminal last read input (its atime).", IDLE_METRIC_GAUGE,
+	 "seconds", IDLE_SCOPE_TERMINAL, NULL, true, terminal_input_time, NULL,
+	 IDLE_COLLECTD_NO_INSTANCE},
+	{"idle_terminal_last_output_timestamp_seconds",
+	 "Unix time at which the terminal last wrote output (its mtime).", IDLE_METRIC_GAUGE,
+	 "seconds", IDLE_SCOPE_TERMINAL, NULL, true, terminal_output_time, NULL,
+	 IDLE_COLLECTD_NO_INSTANCE},
 	{"idle_sessions",
 	 "Live login sessions: utmp records of existing users whose login process runs.",
 	 IDLE_METRIC_GAUGE, "", IDLE_SCOPE_SESSIONS, NULL, true, session_count, "count",
@@ -122,6 +154,11 @@ const struct idle_metric idle_metrics[] = {
 	{"idle_collect_errors_total", "Polls in which a source could not be read, by source.",
 	 IDLE_METRIC_COUNTER, "", IDLE_SCOPE_SOURCE, NULL, false, source_errors, "derive",
 	 IDLE_COLLECTD_LAST_LABEL},
+	{"idle_last_poll_timestamp_seconds",
+	 "Unix time of the poll the values come from; values of a poll older than a few poll "
+	 "intervals are left out.",
+	 IDLE_METRIC_GAUGE, "seconds", IDLE_SCOPE_POLL, NULL, false, poll_time, NULL,
+	 IDLE_COLLECTD_NO_INSTANCE},
 	{"process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
 	 IDLE_METRIC_COUNTER, "seconds", IDLE_SCOPE_PROCESS, NULL, false, process_cpu, NULL,
 	 IDLE_COLLECTD_NO_INSTANCE},

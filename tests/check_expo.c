@@ -104,6 +104,14 @@ static const char golden_full[] =
 	"the pts directory).\n"
 	"# TYPE idle_output_seconds gauge\n"
 	"idle_output_seconds 2.5\n"
+	"# HELP idle_last_input_timestamp_seconds Unix time at which any terminal last read input "
+	"(newest atime in the pts directory).\n"
+	"# TYPE idle_last_input_timestamp_seconds gauge\n"
+	"idle_last_input_timestamp_seconds 1700000000\n"
+	"# HELP idle_last_output_timestamp_seconds Unix time at which any terminal last wrote output "
+	"(newest mtime in the pts directory).\n"
+	"# TYPE idle_last_output_timestamp_seconds gauge\n"
+	"idle_last_output_timestamp_seconds 1700000027.5\n"
 	"# HELP idle_terminal_input_seconds Seconds since the terminal last read input (its "
 	"atime).\n"
 	"# TYPE idle_terminal_input_seconds gauge\n"
@@ -112,6 +120,14 @@ static const char golden_full[] =
 	"mtime).\n"
 	"# TYPE idle_terminal_output_seconds gauge\n"
 	"idle_terminal_output_seconds{tty=\"pts/0\",user=\"alice\"} 2.5\n"
+	"# HELP idle_terminal_last_input_timestamp_seconds Unix time at which the terminal last read "
+	"input (its atime).\n"
+	"# TYPE idle_terminal_last_input_timestamp_seconds gauge\n"
+	"idle_terminal_last_input_timestamp_seconds{tty=\"pts/0\",user=\"alice\"} 1700000000\n"
+	"# HELP idle_terminal_last_output_timestamp_seconds Unix time at which the terminal last "
+	"wrote output (its mtime).\n"
+	"# TYPE idle_terminal_last_output_timestamp_seconds gauge\n"
+	"idle_terminal_last_output_timestamp_seconds{tty=\"pts/0\",user=\"alice\"} 1700000027.5\n"
 	"# HELP idle_sessions Live login sessions: utmp records of existing users whose login "
 	"process runs.\n"
 	"# TYPE idle_sessions gauge\n"
@@ -122,6 +138,10 @@ static const char golden_full[] =
 	"idle_collect_errors_total{source=\"utmp\"} 2\n"
 	"idle_collect_errors_total{source=\"dev\"} 0\n"
 	"idle_collect_errors_total{source=\"proc\"} 0\n"
+	"# HELP idle_last_poll_timestamp_seconds Unix time of the poll the values come from; values "
+	"of a poll older than a few poll intervals are left out.\n"
+	"# TYPE idle_last_poll_timestamp_seconds gauge\n"
+	"idle_last_poll_timestamp_seconds 1700000030.25\n"
 	"# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
 	"# TYPE process_cpu_seconds_total counter\n"
 	"process_cpu_seconds_total 0.25\n"
@@ -162,6 +182,10 @@ START_TEST(test_golden_full)
 	snap.host.has_input = true;
 	snap.host.input_seconds = 30;
 	snap.host.output_seconds = 2.5;
+	snap.host.input_time = 1700000000;
+	snap.host.output_time = 1700000027.5;
+	snap.taken.tv_sec = 1700000030;
+	snap.taken.tv_nsec = 250000000;
 	ck_assert_int_eq(idle_snapshot_add_terminal(&snap, &snap.host, &term), 0);
 	snap.sessions.has_sessions = true;
 	snap.sessions.session_count = 1;
@@ -254,6 +278,61 @@ START_TEST(test_hostile_process_label)
 }
 END_TEST
 
+/* A stale snapshot keeps its error counters and poll time, and no sampled value. */
+START_TEST(test_stale_leaves_values_out)
+{
+	struct idle_snapshot snap;
+	struct idle_buf buf;
+
+	idle_snapshot_init(&snap);
+	snap.taken.tv_sec = 1700000000;
+	snap.host.has_pts_age = true;
+	snap.host.has_terminals = true;
+	snap.sessions.has_sessions = true;
+	snap.stale = true;
+	idle_buf_init(&buf);
+	idle_expo_render(&buf, IDLE_EXPO_TEXT, &snap, NULL, NULL);
+	ck_assert_ptr_null(strstr(buf.data, "user_input_idle_time"));
+	ck_assert_ptr_null(strstr(buf.data, "idle_terminals"));
+	ck_assert_ptr_null(strstr(buf.data, "user_w_idle_time"));
+	ck_assert_ptr_nonnull(strstr(buf.data, "\nidle_collect_errors_total{source=\"pts\"} 0\n"));
+	ck_assert_ptr_nonnull(strstr(buf.data, "\nidle_last_poll_timestamp_seconds 1700000000\n"));
+	idle_buf_free(&buf);
+	idle_snapshot_free(&snap);
+}
+END_TEST
+
+/* A container's families carry its names after the host's unlabelled series. */
+START_TEST(test_container_labels)
+{
+	struct idle_subject_id id = {"team-a", "nb-0", "main", "uid-1", "abc"};
+	struct idle_terminal term = {"pts/0", "jovyan", 5, 6, 1, 2};
+	struct idle_subject *c;
+	struct idle_snapshot snap;
+	struct idle_buf buf;
+
+	idle_snapshot_init(&snap);
+	snap.host.has_terminals = true;
+	c = idle_snapshot_add_container(&snap, &id);
+	ck_assert_ptr_nonnull(c);
+	c->has_terminals = true;
+	c->terminal_count = 1;
+	c->has_input = true;
+	c->input_seconds = 5;
+	ck_assert_int_eq(idle_snapshot_add_terminal(&snap, c, &term), 0);
+	idle_buf_init(&buf);
+	idle_expo_render(&buf, IDLE_EXPO_TEXT, &snap, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(buf.data, "\nidle_terminals 0\nidle_terminals{namespace=\"team-a\","
+					       "pod=\"nb-0\",container=\"main\",pod_uid=\"uid-1\","
+					       "container_id=\"abc\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(buf.data, "idle_terminal_input_seconds{namespace=\"team-a\","
+					       "pod=\"nb-0\",container=\"main\",pod_uid=\"uid-1\","
+					       "container_id=\"abc\",tty=\"pts/0\",user=\"jovyan\"} 5\n"));
+	idle_buf_free(&buf);
+	idle_snapshot_free(&snap);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -267,6 +346,8 @@ main(void)
 	tcase_add_test(tc, test_golden_no_session_pts_failed);
 	tcase_add_test(tc, test_hostile_process_label);
 	tcase_add_test(tc, test_openmetrics_counters_and_eof);
+	tcase_add_test(tc, test_stale_leaves_values_out);
+	tcase_add_test(tc, test_container_labels);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -75,6 +75,9 @@ check_sample(const char *p, const char *end)
 		"user_input_idle_time", "avg_user_input_idle_time", "user_w_idle_time",
 		"idle_terminals", "idle_sessions", "idle_input_seconds", "idle_output_seconds",
 		"idle_terminal_input_seconds", "idle_terminal_output_seconds",
+		"idle_last_input_timestamp_seconds", "idle_last_output_timestamp_seconds",
+		"idle_terminal_last_input_timestamp_seconds",
+		"idle_terminal_last_output_timestamp_seconds", "idle_last_poll_timestamp_seconds",
 		"idle_collect_errors_total", "idle_exporter_build_info", NULL};
 	const char *q = p;
 	size_t i, raw_len;
