@@ -69,7 +69,8 @@ COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
 	tests/collectd-config.test tests/collectd-prometheus.test tests/collectd-snmp.test
 FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hostile-systemd.test \
 	tests/faults-pts.test tests/faults-utmp.test tests/faults-proc.test \
-	tests/faults-permission.test
+	tests/faults-permission.test tests/faults-blocking.test \
+	tests/faults-pause.test
 MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
 SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test
 INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
