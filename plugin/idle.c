@@ -124,7 +124,7 @@ state_new(void)
 	idle_sampler_publisher_ops(sampler, &ops);
 	ops.thread_create = thread_create;
 	state->publisher = idle_publisher_new(&ops, config.poll_seconds);
-	state->reader = idle_plugin_reader_new(config.report_terminals);
+	state->reader = idle_plugin_reader_new(config.report_terminals ? config.max_terminals : 0);
 	if (state->publisher == NULL || state->reader == NULL ||
 	    (errno = idle_publisher_start(state->publisher)) != 0) {
 		ERROR("idle plugin: cannot start the polling threads: %s",

@@ -21,6 +21,7 @@ idle_plugin_config_init(struct idle_plugin_config *cfg)
 	cfg->window = IDLE_DEFAULT_WINDOW;
 	cfg->poll_seconds = IDLE_DEFAULT_POLL_SECONDS;
 	cfg->report_terminals = false;
+	cfg->max_terminals = IDLE_PLUGIN_MAX_TERMINALS_DEFAULT;
 	if (cfg->pts_dir == NULL || cfg->dev_dir == NULL || cfg->utmp_file == NULL ||
 	    cfg->proc_dir == NULL)
 		return ENOMEM;
@@ -77,19 +78,19 @@ set_path(char **field, const oconfig_item_t *item, char *err, size_t err_size)
 	return 0;
 }
 
-/* A whole number of polls from 1 to IDLE_PLUGIN_WINDOW_MAX. */
+/* A whole number of what from 1 to max. */
 static int
-set_window(size_t *field, const oconfig_item_t *item, char *err, size_t err_size)
+set_count(size_t *field, const oconfig_item_t *item, const char *what, double max, char *err,
+	  size_t err_size)
 {
 	double n;
 
 	if (!one_value(item, err, err_size))
 		return EINVAL;
 	n = item->values[0].value.number;
-	if (item->values[0].type != OCONFIG_TYPE_NUMBER || !(n >= 1 && n <= IDLE_PLUGIN_WINDOW_MAX) ||
-	    n != floor(n))
-		return fail(err, err_size, "\"%s\" needs a whole number of polls from 1 to %d",
-			    item->key, IDLE_PLUGIN_WINDOW_MAX);
+	if (item->values[0].type != OCONFIG_TYPE_NUMBER || !(n >= 1 && n <= max) || n != floor(n))
+		return fail(err, err_size, "\"%s\" needs a whole number of %s from 1 to %g",
+			    item->key, what, max);
 	*field = (size_t)n;
 	return 0;
 }
@@ -151,14 +152,17 @@ apply_item(struct idle_plugin_config *cfg, const oconfig_item_t *item, char *err
 	if (strcasecmp(key, "ProcDir") == 0)
 		return set_path(&cfg->proc_dir, item, err, err_size);
 	if (strcasecmp(key, "AverageWindow") == 0)
-		return set_window(&cfg->window, item, err, err_size);
+		return set_count(&cfg->window, item, "polls", IDLE_PLUGIN_WINDOW_MAX, err, err_size);
 	if (strcasecmp(key, "PollInterval") == 0)
 		return set_poll(&cfg->poll_seconds, item, err, err_size);
 	if (strcasecmp(key, "ReportTerminals") == 0)
 		return set_bool(&cfg->report_terminals, item, err, err_size);
+	if (strcasecmp(key, "MaxTerminals") == 0)
+		return set_count(&cfg->max_terminals, item, "terminals",
+				 IDLE_PLUGIN_MAX_TERMINALS_MAX, err, err_size);
 	return fail(err, err_size,
 		    "unknown key \"%s\" (known: PtsDir, DevDir, UtmpFile, ProcDir, AverageWindow, "
-		    "PollInterval, ReportTerminals)",
+		    "PollInterval, ReportTerminals, MaxTerminals)",
 		    key);
 }
 

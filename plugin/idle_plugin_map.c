@@ -90,8 +90,25 @@ push(struct idle_plugin_values *vals, const struct idle_metric *m)
 
 struct map_ctx {
 	struct idle_plugin_values *vals;
-	bool terminals;
+	size_t max_terminals;
+	const struct idle_metric *family; /* of the last terminal value */
+	size_t terminals;                 /* values of that family so far */
 };
+
+/* True when a per-terminal sample is within the cap; counts the terminals past it. */
+static bool
+within_cap(struct map_ctx *ctx, const struct idle_metric *m)
+{
+	if (ctx->family != m) {
+		ctx->family = m;
+		ctx->terminals = 0;
+	}
+	if (ctx->terminals++ < ctx->max_terminals)
+		return true;
+	if (ctx->vals->terminals_left_out < ctx->terminals - ctx->max_terminals)
+		ctx->vals->terminals_left_out = ctx->terminals - ctx->max_terminals;
+	return false;
+}
 
 /* Turns one sample of the host into a value, when the table gives it a collectd type. */
 static int
@@ -102,7 +119,7 @@ map_sample(void *arg, const struct idle_metric_sample *s)
 	struct idle_plugin_value *v;
 
 	if (m->collectd_type == NULL || !s->host ||
-	    (m->scope == IDLE_SCOPE_TERMINAL && !ctx->terminals))
+	    (m->scope == IDLE_SCOPE_TERMINAL && !within_cap(ctx, m)))
 		return 0;
 	if ((v = push(ctx->vals, m)) == NULL)
 		return ENOMEM;
@@ -121,11 +138,13 @@ map_sample(void *arg, const struct idle_metric_sample *s)
 }
 
 int
-idle_plugin_map(struct idle_plugin_values *vals, const struct idle_snapshot *snap, bool terminals)
+idle_plugin_map(struct idle_plugin_values *vals, const struct idle_snapshot *snap,
+		size_t max_terminals)
 {
 	struct idle_metrics_input in = {snap, NULL, NULL};
-	struct map_ctx ctx = {vals, terminals};
+	struct map_ctx ctx = {vals, max_terminals, NULL, 0};
 
 	vals->len = 0;
+	vals->terminals_left_out = 0;
 	return idle_metrics_walk(&in, map_sample, &ctx);
 }

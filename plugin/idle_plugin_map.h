@@ -33,6 +33,7 @@ struct idle_plugin_values {
 	struct idle_plugin_value *v;
 	size_t len;
 	size_t cap;
+	size_t terminals_left_out; /* terminals past the cap in the last mapping */
 };
 
 /* Empties a new list; it owns no memory yet. */
@@ -42,12 +43,14 @@ void idle_plugin_values_init(struct idle_plugin_values *vals);
 void idle_plugin_values_free(struct idle_plugin_values *vals);
 
 /*
- * Replaces vals with the values of snap, in a fixed order; the per-terminal values only when
- * terminals is true.  A value the snapshot left out (has_ flag false) is left out here too.
- * Returns 0, or ENOMEM (vals then holds the values that fit).  Pure; not thread-safe on vals.
+ * Replaces vals with the values of snap, in the metric table's order; the per-terminal values
+ * of the first max_terminals terminals only (in tty order; 0: none), the others counted in
+ * vals->terminals_left_out.  A value the snapshot left out (has_ flag false) is left out here
+ * too.  Returns 0, or ENOMEM (vals then holds the values that fit).  Pure; not thread-safe on
+ * vals.
  */
 int idle_plugin_map(struct idle_plugin_values *vals, const struct idle_snapshot *snap,
-		    bool terminals);
+		    size_t max_terminals);
 
 /*
  * Writes into out (size >= 1) the raw bytes of raw as a label value, the way the exporter does:

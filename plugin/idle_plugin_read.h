@@ -3,15 +3,16 @@
 #ifndef IDLE_PLUGIN_READ_H
 #define IDLE_PLUGIN_READ_H
 
-#include <stdbool.h>
+#include <stddef.h>
 
 #include "idle_publisher.h"
 
 /* The read side's buffers, reused from one read to the next. */
 struct idle_plugin_reader;
 
-/* Returns a reader (per-terminal values only when terminals), or NULL with errno ENOMEM. */
-struct idle_plugin_reader *idle_plugin_reader_new(bool terminals);
+/* Returns a reader (per-terminal values of at most max_terminals terminals), or NULL with errno
+ * ENOMEM. */
+struct idle_plugin_reader *idle_plugin_reader_new(size_t max_terminals);
 
 /* Frees it; NULL is fine. */
 void idle_plugin_reader_free(struct idle_plugin_reader *reader);

@@ -2,6 +2,7 @@
 /* Unit tests of the collectd identifiers: every metric, left-out values, labels. */
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +83,7 @@ START_TEST(test_map_full)
 
 	full_snapshot(&snap);
 	idle_plugin_values_init(&vals);
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, true), 0);
+	ck_assert_int_eq(idle_plugin_map(&vals, &snap, SIZE_MAX), 0);
 	ck_assert_msg(vals.len == sizeof(full_expect) / sizeof(full_expect[0]), "%s: %zu values",
 		      e->pinst, vals.len);
 	v = find(&vals, e->pinst, e->tinst);
@@ -103,10 +104,29 @@ START_TEST(test_map_no_terminals_flag)
 
 	full_snapshot(&snap);
 	idle_plugin_values_init(&vals);
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, false), 0);
+	ck_assert_int_eq(idle_plugin_map(&vals, &snap, 0), 0);
 	ck_assert_uint_eq(vals.len, sizeof(full_expect) / sizeof(full_expect[0]) - 4);
 	ck_assert_ptr_null(find(&vals, "idle_terminal_input_seconds", "alice@pts-2"));
 	ck_assert_ptr_nonnull(find(&vals, "idle_terminals", ""));
+	idle_plugin_values_free(&vals);
+	idle_snapshot_free(&snap);
+}
+END_TEST
+
+/* Past the cap, terminals get no values and are counted. */
+START_TEST(test_map_terminal_cap)
+{
+	struct idle_plugin_values vals;
+	struct idle_snapshot snap;
+
+	full_snapshot(&snap);
+	idle_plugin_values_init(&vals);
+	ck_assert_int_eq(idle_plugin_map(&vals, &snap, 1), 0);
+	ck_assert_uint_eq(vals.len, sizeof(full_expect) / sizeof(full_expect[0]) - 2);
+	ck_assert_ptr_nonnull(find(&vals, "idle_terminal_input_seconds", "alice@pts-2"));
+	ck_assert_ptr_null(find(&vals, "idle_terminal_input_seconds", "www-data@pts-10"));
+	ck_assert_ptr_null(find(&vals, "idle_terminal_output_seconds", "www-data@pts-10"));
+	ck_assert_uint_eq(vals.terminals_left_out, 1);
 	idle_plugin_values_free(&vals);
 	idle_snapshot_free(&snap);
 }
@@ -121,13 +141,13 @@ START_TEST(test_map_left_out)
 	/* Nothing readable: only the four error counters remain. */
 	idle_snapshot_init(&snap);
 	idle_plugin_values_init(&vals);
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, true), 0);
+	ck_assert_int_eq(idle_plugin_map(&vals, &snap, SIZE_MAX), 0);
 	ck_assert_uint_eq(vals.len, 4);
 	ck_assert_ptr_nonnull(find(&vals, "idle_collect_errors_total", "proc"));
 
 	/* Sessions read, nobody logged in: exactly one NaN with an empty process. */
 	snap.sessions.has_sessions = true;
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, true), 0);
+	ck_assert_int_eq(idle_plugin_map(&vals, &snap, SIZE_MAX), 0);
 	ck_assert_uint_eq(vals.len, 6);
 	v = find(&vals, "user_w_idle_time", "");
 	ck_assert_ptr_nonnull(v);
@@ -136,7 +156,7 @@ START_TEST(test_map_left_out)
 
 	/* Terminals read, none open: a count but no input or output age. */
 	snap.host.has_terminals = true;
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, true), 0);
+	ck_assert_int_eq(idle_plugin_map(&vals, &snap, SIZE_MAX), 0);
 	ck_assert_ptr_nonnull(find(&vals, "idle_terminals", ""));
 	ck_assert_ptr_null(find(&vals, "idle_input_seconds", ""));
 	idle_plugin_values_free(&vals);
@@ -208,6 +228,7 @@ main(void)
 			    (int)(sizeof(full_expect) / sizeof(full_expect[0])));
 	tcase_add_test(tc, test_map_no_terminals_flag);
 	tcase_add_test(tc, test_map_left_out);
+	tcase_add_test(tc, test_map_terminal_cap);
 	tcase_add_loop_test(tc, test_label_cases, 0,
 			    (int)(sizeof(label_cases) / sizeof(label_cases[0])));
 	tcase_add_test(tc, test_terminal_instance);
