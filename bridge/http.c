@@ -59,16 +59,14 @@ start_daemon(struct http *http, int fd, const struct http_limits *limits)
 		tls_daemon_options(http->route.security.tls, tls_options);
 	}
 	return MHD_start_daemon(
-		flags, 0, accept_policy, http, route_request, &http->route,
-		MHD_OPTION_EXTERNAL_LOGGER, http_log_mhd, &http->log,
-		MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_CONNECTION_LIMIT, limits->max_connections + HTTP_LIMIT_SLACK,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->max_connections_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout_seconds,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, limits->memory_per_connection,
-		MHD_OPTION_STRICT_FOR_CLIENT, 1,
-		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, http,
-		MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
+	    flags, 0, accept_policy, http, route_request, &http->route, MHD_OPTION_EXTERNAL_LOGGER,
+	    http_log_mhd, &http->log, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
+	    limits->max_connections + HTTP_LIMIT_SLACK, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    limits->max_connections_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+	    limits->idle_timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    limits->memory_per_connection, MHD_OPTION_STRICT_FOR_CLIENT, 1,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_connection, http, MHD_OPTION_ARRAY, tls_options,
+	    MHD_OPTION_END);
 }
 
 int

@@ -3,9 +3,9 @@
 #ifndef IDLE_HTTP_H
 #define IDLE_HTTP_H
 
+#include <microhttpd.h>
 #include <stdatomic.h>
 #include <stddef.h>
-#include <microhttpd.h>
 
 #include "httplog.h"
 #include "landing.h"
@@ -14,15 +14,15 @@
 
 /* How much the server takes on at once. */
 struct http_limits {
-	unsigned max_connections;        /* more are accepted and closed at once */
+	unsigned max_connections;	 /* more are accepted and closed at once */
 	unsigned max_connections_per_ip; /* the same, per client address */
-	unsigned idle_timeout_seconds;   /* an idle or stalled connection is closed after this */
-	size_t memory_per_connection;    /* libmicrohttpd's pool for a request's head */
+	unsigned idle_timeout_seconds;	 /* an idle or stalled connection is closed after this */
+	size_t memory_per_connection;	 /* libmicrohttpd's pool for a request's head */
 };
 
 /* What http_start needs; the strings and objects must outlive the server. */
 struct http_config {
-	int listen_fd;                       /* a listening TCP socket; http_start takes it */
+	int listen_fd; /* a listening TCP socket; http_start takes it */
 	const char *telemetry_path;
 	struct http_limits limits;
 	const struct http_security *security; /* NULL: plain HTTP, no auth, no extra headers */

@@ -40,9 +40,9 @@ void http_log_destroy(struct http_log_limit *limit);
  * next line printed says how many were left out.  Thread-safe.
  */
 void http_log_vprintf(struct http_log_limit *limit, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 void http_log_printf(struct http_log_limit *limit, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* libmicrohttpd's MHD_OPTION_EXTERNAL_LOGGER callback; cls is a struct http_log_limit. */
 void http_log_mhd(void *cls, const char *fmt, va_list ap);

@@ -5,11 +5,11 @@
 
 #include "landing.h"
 
-#define STYLE                                                                                  \
-	"body{font-family:sans-serif;margin:2em;color:#222}"                                   \
-	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"                                 \
-	"th,td{border:1px solid #bbb;padding:0.25em 0.75em;text-align:left}"                   \
-	"th{background:#eee}td.n{text-align:right;font-family:monospace}"                      \
+#define STYLE                                                                                      \
+	"body{font-family:sans-serif;margin:2em;color:#222}"                                       \
+	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"                                     \
+	"th,td{border:1px solid #bbb;padding:0.25em 0.75em;text-align:left}"                       \
+	"th{background:#eee}td.n{text-align:right;font-family:monospace}"                          \
 	"code{background:#f4f4f4;padding:0 0.2em}"
 
 /*
@@ -23,11 +23,21 @@ put_escaped_n(struct idle_buf *out, const char *text, size_t n)
 
 	for (; p < end && *p != '\0'; p++) {
 		switch (*p) {
-		case '&': idle_buf_puts(out, "&amp;"); break;
-		case '<': idle_buf_puts(out, "&lt;"); break;
-		case '>': idle_buf_puts(out, "&gt;"); break;
-		case '"': idle_buf_puts(out, "&quot;"); break;
-		case '\'': idle_buf_puts(out, "&#39;"); break;
+		case '&':
+			idle_buf_puts(out, "&amp;");
+			break;
+		case '<':
+			idle_buf_puts(out, "&lt;");
+			break;
+		case '>':
+			idle_buf_puts(out, "&gt;");
+			break;
+		case '"':
+			idle_buf_puts(out, "&quot;");
+			break;
+		case '\'':
+			idle_buf_puts(out, "&#39;");
+			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
 				idle_buf_puts(out, "&#xFFFD;");

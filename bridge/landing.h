@@ -9,9 +9,9 @@
 /* What the page says about the exporter itself; every string is escaped when rendered. */
 struct landing_info {
 	const char *version;
-	const char *build;          /* libraries and features, one line; NULL: left out */
+	const char *build; /* libraries and features, one line; NULL: left out */
 	const char *telemetry_path;
-	const char *const *flags;   /* "name=value" strings ending in NULL; NULL: none */
+	const char *const *flags; /* "name=value" strings ending in NULL; NULL: none */
 };
 
 /*

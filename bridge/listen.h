@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The listening socket: opened here (a bad address or a busy port is one clear error) or systemd's. */
+/* The listening socket: opened here, so a bad address is one clear error, or taken from systemd. */
 #ifndef IDLE_LISTEN_H
 #define IDLE_LISTEN_H
 

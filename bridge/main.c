@@ -162,6 +162,20 @@ flag_list_make(struct flag_list *list, const struct options *opts)
 	flag_add(list, "poll-interval=%g", opts->poll_seconds);
 }
 
+/* Fills what the landing page says about this run: version, libraries, flags. */
+static void
+describe_run(struct landing_info *landing, struct flag_list *flags, char *build,
+	     size_t buildsize, const struct options *opts, const struct http_security *security)
+{
+	flag_list_make(flags, opts);
+	snprintf(build, buildsize, "libmicrohttpd %s, zlib %s%s", MHD_get_version(),
+		 zlibVersion(), security != NULL && security->tls != NULL ? ", TLS" : "");
+	landing->version = PACKAGE_VERSION;
+	landing->build = build;
+	landing->telemetry_path = opts->telemetry_path;
+	landing->flags = flags->items;
+}
+
 /* Opens the listening socket, or takes systemd's; -1 after printing why. */
 static int
 open_listener(const struct options *opts, char *where, size_t wheresize)
@@ -211,7 +225,7 @@ static int
 serve(const struct options *opts, const struct http_security *security)
 {
 	struct flag_list flags;
-	struct landing_info landing = {PACKAGE_VERSION, NULL, opts->telemetry_path, NULL};
+	struct landing_info landing;
 	char build[128], where[128];
 	struct poller poller;
 	struct page page;
@@ -232,11 +246,7 @@ serve(const struct options *opts, const struct http_security *security)
 		poller_destroy(&poller);
 		return 1;
 	}
-	flag_list_make(&flags, opts);
-	landing.flags = flags.items;
-	snprintf(build, sizeof(build), "libmicrohttpd %s, zlib %s%s", MHD_get_version(),
-		 zlibVersion(), security != NULL && security->tls != NULL ? ", TLS" : "");
-	landing.build = build;
+	describe_run(&landing, &flags, build, sizeof(build), opts, security);
 	if ((fd = open_listener(opts, where, sizeof(where))) < 0 ||
 	    start_http(&http, fd, opts, security, &page, &landing) != 0) {
 		page_destroy(&page);

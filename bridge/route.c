@@ -69,20 +69,20 @@ static enum MHD_Result
 answer_status(const struct route *route, struct MHD_Connection *conn, unsigned status,
 	      const char *body, const char *const *extra)
 {
-	return queue(route, conn, status,
-		     MHD_create_response_from_buffer(strlen(body), (void *)body,
-						     MHD_RESPMEM_PERSISTENT),
-		     "text/plain; charset=utf-8", extra);
+	return queue(
+	    route, conn, status,
+	    MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT),
+	    "text/plain; charset=utf-8", extra);
 }
 
 /* Serves the metrics page in the format and encoding the scraper asked for. */
 static enum MHD_Result
 answer_metrics(const struct route *route, struct MHD_Connection *conn)
 {
-	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							 MHD_HTTP_HEADER_ACCEPT);
-	const char *encoding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							   MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	const char *accept =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	const char *encoding =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	struct page_variant variant = {IDLE_EXPO_TEXT, negotiate_accepts(encoding, "gzip")};
 	struct MHD_Response *response;
 
@@ -131,8 +131,8 @@ static bool
 wants_html(struct MHD_Connection *conn)
 {
 	return negotiate_accepts(
-		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
-		"text/html");
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+	    "text/html");
 }
 
 /* Finds the Authorization header; more than one, or one holding a NUL, counts as malformed. */
@@ -168,16 +168,15 @@ authorize(const struct route *route, struct MHD_Connection *conn)
 
 /* 401 with the challenge, or 429 when new credentials must wait for the bcrypt budget. */
 static enum MHD_Result
-answer_unauthorized(const struct route *route, struct MHD_Connection *conn,
-		    enum auth_result result)
+answer_unauthorized(const struct route *route, struct MHD_Connection *conn, enum auth_result result)
 {
-	static const char *const challenge[] = {MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-						ROUTE_CHALLENGE, NULL};
+	static const char *const challenge[] = {MHD_HTTP_HEADER_WWW_AUTHENTICATE, ROUTE_CHALLENGE,
+						NULL};
 	static const char *const retry[] = {MHD_HTTP_HEADER_RETRY_AFTER, "1", NULL};
 
 	if (result == AUTH_BUSY)
-		return answer_status(route, conn, MHD_HTTP_TOO_MANY_REQUESTS,
-				     "Too Many Requests\n", retry);
+		return answer_status(route, conn, MHD_HTTP_TOO_MANY_REQUESTS, "Too Many Requests\n",
+				     retry);
 	return answer_status(route, conn, MHD_HTTP_UNAUTHORIZED, "Unauthorized\n", challenge);
 }
 
@@ -194,7 +193,7 @@ static bool
 connection_trusted(struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	return info == NULL || info->socket_context != &untrusted;
 }

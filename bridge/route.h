@@ -3,8 +3,8 @@
 #ifndef IDLE_ROUTE_H
 #define IDLE_ROUTE_H
 
-#include <stdbool.h>
 #include <microhttpd.h>
+#include <stdbool.h>
 
 #include "auth.h"
 #include "landing.h"
@@ -13,9 +13,10 @@
 
 /* What --web.config.file adds; every part optional. */
 struct http_security {
-	const struct tls *tls;      /* NULL: plain HTTP */
-	struct auth *auth;          /* NULL: no basic auth */
-	const char *const *headers; /* name, value pairs ending in NULL, on every response; or NULL */
+	const struct tls *tls; /* NULL: plain HTTP */
+	struct auth *auth;     /* NULL: no basic auth */
+	const char *const
+	    *headers; /* name, value pairs ending in NULL, on every response; or NULL */
 };
 
 /* Everything a request is answered from; owned by the caller, read by libmicrohttpd's thread. */

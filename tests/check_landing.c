@@ -12,22 +12,42 @@ static const struct landing_info info = {"1.2.3", "libmicrohttpd 0.9.75", "/metr
 struct landing_case {
 	const char *name;
 	const char *tty, *user, *process;
-	const char *want[3];   /* substrings the page must hold */
-	const char *unwanted;  /* a substring it must not */
+	const char *want[3];  /* substrings the page must hold */
+	const char *unwanted; /* a substring it must not */
 };
 
 static const struct landing_case landing_cases[] = {
-	{"markup in a tty", "pts/<script>", "root", "bash",
-	 {"<td>pts/&lt;script&gt;</td>", NULL, NULL}, "<script>"},
-	{"quotes and ampersand in a user", "pts/1", "a\"b'c&d", "bash",
-	 {"<td>a&quot;b&#39;c&amp;d</td>", NULL, NULL}, "a\"b"},
-	{"markup in the process", "pts/1", "root", "</code><img src=x onerror=alert(1)>",
-	 {"&lt;/code&gt;&lt;img src=x onerror=alert(1)&gt;", NULL, NULL}, "<img"},
-	{"control bytes become U+FFFD", "pts/\x1b[2J", "root", "vi\x7f",
-	 {"pts/&#xFFFD;[2J", "vi&#xFFFD;", NULL}, "\x1b"},
-	{"flags escaped", "pts/1", "root", "bash",
-	 {"<code>--web.telemetry-path</code></th><td><code>/m&lt;x&gt;</code>",
-	  "/dev/&quot;pts&quot;", NULL}, "/m<x>"},
+    {"markup in a tty",
+     "pts/<script>",
+     "root",
+     "bash",
+     {"<td>pts/&lt;script&gt;</td>", NULL, NULL},
+     "<script>"},
+    {"quotes and ampersand in a user",
+     "pts/1",
+     "a\"b'c&d",
+     "bash",
+     {"<td>a&quot;b&#39;c&amp;d</td>", NULL, NULL},
+     "a\"b"},
+    {"markup in the process",
+     "pts/1",
+     "root",
+     "</code><img src=x onerror=alert(1)>",
+     {"&lt;/code&gt;&lt;img src=x onerror=alert(1)&gt;", NULL, NULL},
+     "<img"},
+    {"control bytes become U+FFFD",
+     "pts/\x1b[2J",
+     "root",
+     "vi\x7f",
+     {"pts/&#xFFFD;[2J", "vi&#xFFFD;", NULL},
+     "\x1b"},
+    {"flags escaped",
+     "pts/1",
+     "root",
+     "bash",
+     {"<code>--web.telemetry-path</code></th><td><code>/m&lt;x&gt;</code>", "/dev/&quot;pts&quot;",
+      NULL},
+     "/m<x>"},
 };
 
 /* A snapshot with one terminal and one session, from a case's names. */
