@@ -1,60 +1,48 @@
 /* SPDX-License-Identifier: MIT */
-/* The HTTP side: a listening socket and libmicrohttpd serving the metrics page. */
+/* The HTTP server: libmicrohttpd on a listening socket, within the connection limits. */
 #ifndef IDLE_HTTP_H
 #define IDLE_HTTP_H
 
-#include <pthread.h>
-#include <stddef.h>
-#include <time.h>
 #include <microhttpd.h>
+#include <stdatomic.h>
+#include <stddef.h>
 
-#include "auth.h"
-#include "idle_buf.h"
-#include "options.h"
+#include "httplog.h"
+#include "landing.h"
 #include "page.h"
-#include "tls.h"
+#include "route.h"
 
-/* What --web.config.file adds; every part optional. */
-struct http_security {
-	const struct tls *tls;      /* NULL: plain HTTP */
-	struct auth *auth;          /* NULL: no basic auth */
-	const char *const *headers; /* name, value pairs ending in NULL, on every response; or NULL */
+/* How much the server takes on at once. */
+struct http_limits {
+	unsigned max_connections;	 /* more are accepted and closed at once */
+	unsigned max_connections_per_ip; /* the same, per client address */
+	unsigned idle_timeout_seconds;	 /* an idle or stalled connection is closed after this */
+	size_t memory_per_connection;	 /* libmicrohttpd's pool for a request's head */
 };
 
-#define HTTP_LOG_KINDS 8
-#define HTTP_LOG_REPEAT_SECONDS 10
-
-/* One kind of libmicrohttpd message (its format string) and when it was last printed. */
-struct http_log_kind {
-	const char *fmt;
-	time_t since;
-	unsigned suppressed;
-};
-
-/* Keeps libmicrohttpd's messages to one line per kind every HTTP_LOG_REPEAT_SECONDS. */
-struct http_log_limit {
-	pthread_mutex_t lock;
-	struct http_log_kind kinds[HTTP_LOG_KINDS];
-	size_t next;
+/* What http_start needs; the strings and objects must outlive the server. */
+struct http_config {
+	int listen_fd; /* a listening TCP socket; http_start takes it */
+	const char *telemetry_path;
+	struct http_limits limits;
+	const struct http_security *security; /* NULL: plain HTTP, no auth, no extra headers */
+	struct page *page;
+	const struct landing_info *landing;
 };
 
 struct http {
 	struct http_log_limit log;
 	struct MHD_Daemon *daemon;
-	struct page *page;
-	const char *telemetry_path;
-	struct http_security security;
-	struct idle_buf landing; /* the HTML page for browsers on / */
+	struct route route;
+	unsigned max_connections;
+	atomic_uint open_connections; /* counted by libmicrohttpd's notifications */
 };
 
 /*
- * Binds opts' listen address and starts serving page, with security (NULL: none), which must
- * outlive the daemon.  Returns 0, or writes one line naming the address and the reason into err
- * and returns an errno.
+ * Starts serving on config's socket, which it owns from then on (closed on failure too).
+ * Returns 0, or writes one line with the reason into err and returns an errno.
  */
-int http_start(struct http *http, const struct options *opts,
-	       const struct http_security *security, struct page *page, char *err,
-	       size_t errsize);
+int http_start(struct http *http, const struct http_config *config, char *err, size_t errsize);
 
 /* Stops serving: closes the socket and every connection, joins libmicrohttpd's thread. */
 void http_stop(struct http *http);

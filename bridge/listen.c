@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Opening the listening socket ourselves, so a bad address or a busy port is one clear error. */
+/* The listening socket: opened here, so a bad address is one clear error, or taken from systemd. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -85,4 +88,105 @@ listen_open(const char *host, unsigned short port, char *err, size_t errsize)
 		snprintf(err, errsize, "cannot listen on %s:%u: %s", host, port, strerror(errno));
 	freeaddrinfo(found);
 	return fd;
+}
+
+/* Reads a decimal environment variable; false when unset or not a whole number. */
+static bool
+env_number(const char *name, unsigned long *out)
+{
+	const char *text = getenv(name);
+	char *end;
+
+	if (text == NULL || text[0] < '0' || text[0] > '9')
+		return false;
+	errno = 0;
+	*out = strtoul(text, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* Reads one int socket option; -1 when it cannot be read. */
+static int
+socket_option(int fd, int name)
+{
+	int value = 0;
+	socklen_t len = sizeof(value);
+
+	if (getsockopt(fd, SOL_SOCKET, name, &value, &len) != 0)
+		return -1;
+	return value;
+}
+
+/* Checks that fd is what libmicrohttpd can serve: a listening TCP socket over IPv4 or IPv6. */
+static int
+check_listening(int fd, char *err, size_t errsize)
+{
+	int domain = socket_option(fd, SO_DOMAIN);
+
+	if (domain < 0) {
+		snprintf(err, errsize, "systemd socket: fd %d: %s", fd, strerror(errno));
+		return -1;
+	}
+	if ((domain != AF_INET && domain != AF_INET6) ||
+	    socket_option(fd, SO_TYPE) != SOCK_STREAM) {
+		snprintf(err, errsize, "systemd socket: fd %d is not a TCP socket "
+			 "(want ListenStream=PORT in the .socket unit)", fd);
+		return -1;
+	}
+	if (socket_option(fd, SO_ACCEPTCONN) != 1) {
+		snprintf(err, errsize, "systemd socket: fd %d is not listening "
+			 "(want Accept=no in the .socket unit)", fd);
+		return -1;
+	}
+	return 0;
+}
+
+int
+listen_systemd(char *err, size_t errsize)
+{
+	unsigned long pid, count;
+
+	if (!env_number("LISTEN_PID", &pid) || !env_number("LISTEN_FDS", &count) || count == 0) {
+		snprintf(err, errsize, "--web.systemd-socket: no socket from systemd (LISTEN_PID "
+			 "and LISTEN_FDS unset or empty: start it from its .socket unit)");
+		return -1;
+	}
+	if (pid != (unsigned long)getpid()) {
+		snprintf(err, errsize, "--web.systemd-socket: the sockets are for process %lu, "
+			 "not this one (%ld)", pid, (long)getpid());
+		return -1;
+	}
+	if (count != 1) {
+		snprintf(err, errsize, "--web.systemd-socket: systemd passed %lu sockets; "
+			 "idle-exporter serves one (one ListenStream= line)", count);
+		return -1;
+	}
+	if (check_listening(LISTEN_SYSTEMD_FD, err, errsize) != 0)
+		return -1;
+	if (fcntl(LISTEN_SYSTEMD_FD, F_SETFD, FD_CLOEXEC) != 0) {
+		snprintf(err, errsize, "systemd socket: fd %d: %s", LISTEN_SYSTEMD_FD,
+			 strerror(errno));
+		return -1;
+	}
+	/* As sd_listen_fds(1) does: the sockets are taken, nothing we start may take them. */
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return LISTEN_SYSTEMD_FD;
+}
+
+int
+listen_describe(int fd, char *out, size_t outsize)
+{
+	struct sockaddr_storage addr;
+	socklen_t len = sizeof(addr);
+	char host[NI_MAXHOST], port[NI_MAXSERV];
+	int n;
+
+	if (getsockname(fd, (struct sockaddr *)&addr, &len) != 0)
+		return errno;
+	if (getnameinfo((struct sockaddr *)&addr, len, host, sizeof(host), port, sizeof(port),
+			NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return EINVAL;
+	n = snprintf(out, outsize, addr.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+	return n < 0 || (size_t)n >= outsize ? ENOSPC : 0;
 }

@@ -6,10 +6,13 @@ bridge_idle_exporter_SOURCES = \
 	bridge/auth.c bridge/auth.h \
 	bridge/negotiate.c bridge/negotiate.h \
 	bridge/http.c bridge/http.h \
+	bridge/httplog.c bridge/httplog.h \
+	bridge/landing.c bridge/landing.h \
 	bridge/listen.c bridge/listen.h \
 	bridge/options.c bridge/options.h \
 	bridge/page.c bridge/page.h \
 	bridge/procstat.c bridge/procstat.h \
+	bridge/route.c bridge/route.h \
 	bridge/tls.c bridge/tls.h \
 	bridge/webconfig.c bridge/webconfig.h
 bridge_idle_exporter_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS) $(YAML_CFLAGS) \

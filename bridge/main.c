@@ -4,12 +4,16 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "auth.h"
 #include "http.h"
+#include "landing.h"
+#include "listen.h"
 #include "options.h"
 #include "page.h"
 #include "idle_publisher.h"
@@ -18,6 +22,14 @@
 #include "webconfig.h"
 
 #define PROGRAM "idle-exporter"
+#define FLAGS_SHOWN 16
+
+/* The flags in force as "name=value" strings, for the landing page. */
+struct flag_list {
+	char text[FLAGS_SHOWN][OPTIONS_PATH_MAX + 64];
+	const char *items[FLAGS_SHOWN + 1]; /* ends in NULL */
+	size_t n;
+};
 
 /* What --web.config.file asks for, loaded and checked before anything starts. */
 struct security {
@@ -111,6 +123,104 @@ wait_for_stop(const sigset_t *set)
 		;
 }
 
+/* Appends one "name=value" string; one too long is cut, as it is only shown. */
+static void __attribute__((format(printf, 2, 3)))
+flag_add(struct flag_list *list, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (list->n == FLAGS_SHOWN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(list->text[list->n], sizeof(list->text[0]), fmt, ap);
+	va_end(ap);
+	list->items[list->n] = list->text[list->n];
+	list->items[++list->n] = NULL;
+}
+
+/* Lists the flags in force, defaults included. */
+static void
+flag_list_make(struct flag_list *list, const struct options *opts)
+{
+	list->n = 0;
+	list->items[0] = NULL;
+	if (opts->web_systemd_socket)
+		flag_add(list, "web.systemd-socket=true");
+	else
+		flag_add(list, "web.listen-address=%s%s%s:%u", strchr(opts->listen_host, ':') ? "[" : "",
+			 opts->listen_host, strchr(opts->listen_host, ':') ? "]" : "",
+			 opts->listen_port);
+	flag_add(list, "web.telemetry-path=%s", opts->telemetry_path);
+	flag_add(list, "web.config.file=%s", opts->web_config_file ? opts->web_config_file : "");
+	flag_add(list, "web.max-connections=%u", opts->max_connections);
+	flag_add(list, "web.max-connections-per-ip=%u", opts->max_connections_per_ip);
+	flag_add(list, "web.idle-timeout=%u", opts->idle_timeout_seconds);
+	flag_add(list, "pts-dir=%s", opts->sampler.pts_dir);
+	flag_add(list, "dev-dir=%s", opts->sampler.dev_dir);
+	flag_add(list, "utmp-file=%s", opts->sampler.utmp_file);
+	flag_add(list, "proc-dir=%s", opts->sampler.proc_dir);
+	flag_add(list, "window=%zu", opts->sampler.window);
+	flag_add(list, "poll-interval=%g", opts->poll_seconds);
+}
+
+/* Fills what the landing page says about this run: version, libraries, flags. */
+static void
+describe_run(struct landing_info *landing, struct flag_list *flags, char *build,
+	     size_t buildsize, const struct options *opts, const struct http_security *security)
+{
+	flag_list_make(flags, opts);
+	snprintf(build, buildsize, "libmicrohttpd %s, zlib %s%s", MHD_get_version(),
+		 zlibVersion(), security != NULL && security->tls != NULL ? ", TLS" : "");
+	landing->version = PACKAGE_VERSION;
+	landing->build = build;
+	landing->telemetry_path = opts->telemetry_path;
+	landing->flags = flags->items;
+}
+
+/* Opens the listening socket, or takes systemd's; -1 after printing why. */
+static int
+open_listener(const struct options *opts, char *where, size_t wheresize)
+{
+	char err[512];
+	int fd;
+
+	if (opts->web_systemd_socket)
+		fd = listen_systemd(err, sizeof(err));
+	else
+		fd = listen_open(opts->listen_host, opts->listen_port, err, sizeof(err));
+	if (fd < 0) {
+		fprintf(stderr, PROGRAM ": %s\n", err);
+		return -1;
+	}
+	if (listen_describe(fd, where, wheresize) != 0)
+		snprintf(where, wheresize, "fd %d", fd);
+	return fd;
+}
+
+/* Starts the HTTP server on fd; returns 0 or 1 after printing why. */
+static int
+start_http(struct http *http, int fd, const struct options *opts,
+	   const struct http_security *security, struct page *page,
+	   const struct landing_info *landing)
+{
+	struct http_config config = {
+		.listen_fd = fd,
+		.telemetry_path = opts->telemetry_path,
+		.limits = {opts->max_connections, opts->max_connections_per_ip,
+			   opts->idle_timeout_seconds, opts->memory_per_connection},
+		.security = security,
+		.page = page,
+		.landing = landing,
+	};
+	char err[512];
+
+	if (http_start(http, &config, err, sizeof(err)) != 0) {
+		fprintf(stderr, PROGRAM ": %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 /* Logs a source's failure when it starts and when it clears: one line per event. */
 static void
 report_source(void *arg, enum idle_source source, int err, const char *detail)
@@ -148,12 +258,14 @@ publisher_new(const struct options *opts)
 static int
 serve(const struct options *opts, const struct http_security *security)
 {
+	struct flag_list flags;
+	struct landing_info landing;
+	char build[128], where[128];
 	struct idle_publisher *pub;
 	struct page page;
 	struct http http;
-	char err[512];
 	sigset_t set;
-	int rc;
+	int rc, fd;
 
 	if ((rc = block_stop_signals(&set)) != 0) {
 		fprintf(stderr, PROGRAM ": cannot set up signals: %s\n", strerror(rc));
@@ -166,9 +278,10 @@ serve(const struct options *opts, const struct http_security *security)
 		idle_publisher_free(pub);
 		return 1;
 	}
+	describe_run(&landing, &flags, build, sizeof(build), opts, security);
 	/* Listen first: the first poll may block in a read, and must not keep the port shut. */
-	if (http_start(&http, opts, security, &page, err, sizeof(err)) != 0) {
-		fprintf(stderr, PROGRAM ": %s\n", err);
+	if ((fd = open_listener(opts, where, sizeof(where))) < 0 ||
+	    start_http(&http, fd, opts, security, &page, &landing) != 0) {
 		page_destroy(&page);
 		idle_publisher_free(pub);
 		return 1;
@@ -180,8 +293,8 @@ serve(const struct options *opts, const struct http_security *security)
 		idle_publisher_free(pub);
 		return 1;
 	}
-	fprintf(stderr, PROGRAM ": listening on %s:%u, metrics at %s\n",
-		opts->listen_host[0] ? opts->listen_host : "", opts->listen_port,
+	fprintf(stderr, PROGRAM ": listening on %s%s, metrics at %s\n", where,
+		opts->web_systemd_socket ? " (systemd's socket; --web.listen-address ignored)" : "",
 		opts->telemetry_path);
 	wait_for_stop(&set);
 	http_stop(&http);

@@ -19,6 +19,8 @@ const char options_usage[] =
 	"  --web.max-connections=N           connections at once (default 64)\n"
 	"  --web.max-connections-per-ip=N    connections at once from one address (default 16)\n"
 	"  --web.idle-timeout=SECONDS        close a connection idle this long (default 10)\n"
+	"  --web.systemd-socket              serve the socket systemd's socket activation passes,\n"
+	"                                    instead of --web.listen-address\n"
 	"  --web.config.file=FILE            TLS, basic auth and headers, in exporter-toolkit's\n"
 	"                                    web config format (default: none, plain HTTP)\n"
 	"  --pts-dir=DIR                     pseudo-terminal directory (default /dev/pts)\n"
@@ -37,6 +39,7 @@ enum {
 	OPT_MAX_CONN_IP,
 	OPT_IDLE_TIMEOUT,
 	OPT_WEB_CONFIG,
+	OPT_SYSTEMD_SOCKET,
 	OPT_PTS,
 	OPT_DEV,
 	OPT_UTMP,
@@ -54,6 +57,7 @@ static const struct option long_options[] = {
 	{"web.max-connections-per-ip", required_argument, NULL, OPT_MAX_CONN_IP},
 	{"web.idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
 	{"web.config.file", required_argument, NULL, OPT_WEB_CONFIG},
+	{"web.systemd-socket", no_argument, NULL, OPT_SYSTEMD_SOCKET},
 	{"pts-dir", required_argument, NULL, OPT_PTS},
 	{"dev-dir", required_argument, NULL, OPT_DEV},
 	{"utmp-file", required_argument, NULL, OPT_UTMP},
@@ -84,7 +88,8 @@ options_parse_listen(const char *text, char *host, size_t hostsize, unsigned sho
 	} else if (memchr(text, ':', (size_t)(colon - text)) != NULL) {
 		return EINVAL; /* a bare IPv6 address needs brackets */
 	}
-	if ((size_t)(end - start) >= hostsize)
+	if ((size_t)(end - start) >= hostsize || (text[0] == '[' && end == start) ||
+	    (end - start == 1 && *start == '*'))
 		return EINVAL;
 	errno = 0;
 	value = strtoul(colon + 1, &stop, 10);
@@ -163,7 +168,8 @@ apply(struct options *opts, int opt, const char *arg)
 		return options_parse_listen(arg, opts->listen_host, sizeof(opts->listen_host),
 					    &opts->listen_port);
 	case OPT_PATH:
-		if (arg[0] != '/')
+		/* A request's path is decoded and cut at '?' first: these could never match. */
+		if (arg[0] != '/' || strpbrk(arg, "?%#") != NULL)
 			return EINVAL;
 		return copy_path(opts->telemetry_path, sizeof(opts->telemetry_path), arg);
 	case OPT_MAX_CONN:
@@ -181,6 +187,9 @@ apply(struct options *opts, int opt, const char *arg)
 	case OPT_WEB_CONFIG:
 		opts->web_config_file = arg;
 		return arg[0] ? 0 : EINVAL;
+	case OPT_SYSTEMD_SOCKET:
+		opts->web_systemd_socket = true;
+		return 0;
 	case OPT_PTS:
 		opts->sampler.pts_dir = arg;
 		return arg[0] ? 0 : EINVAL;
@@ -221,6 +230,18 @@ option_name(int opt)
 	return "?";
 }
 
+/* What a bad value of the flags people most often get wrong should look like, or "". */
+static const char *
+option_hint(int opt)
+{
+	if (opt == OPT_LISTEN)
+		return " (want HOST:PORT, [IPv6]:PORT, or :PORT for every address)";
+	if (opt == OPT_PATH)
+		return " (want a path from /, without '?', '%' or '#': a request's path is decoded"
+		       " and cut at '?' before it is compared, so it could never match)";
+	return "";
+}
+
 /* True when arg is "--name" or "--name=...": getopt_long also takes unique prefixes. */
 static bool
 spelled_out(const char *arg, const char *name)
@@ -258,8 +279,8 @@ options_parse(struct options *opts, int argc, char **argv, char *err, size_t err
 			return 2;
 		}
 		if (apply(opts, opt, optarg) != 0) {
-			snprintf(err, errsize, "bad value for --%s: '%s'", option_name(opt),
-				 optarg);
+			snprintf(err, errsize, "bad value for --%s: '%s'%s", option_name(opt),
+				 optarg, option_hint(opt));
 			return 2;
 		}
 	}

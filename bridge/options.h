@@ -22,6 +22,7 @@ struct options {
 	unsigned idle_timeout_seconds;
 	size_t memory_per_connection;
 	const char *web_config_file; /* exporter-toolkit's TLS, auth and headers file; NULL: none */
+	bool web_systemd_socket;     /* serve systemd's socket; the listen address is ignored */
 	bool show_help;
 	bool show_version;
 };
@@ -35,7 +36,7 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
 
 /*
  * Splits "[HOST]:PORT" ("[::1]:3003", "127.0.0.1:3003", ":3003") into host and port.
- * Returns 0 or EINVAL.
+ * Returns 0 or EINVAL, also for "[]:PORT" and "*:PORT": every address is spelled ":PORT".
  */
 int options_parse_listen(const char *text, char *host, size_t hostsize, unsigned short *port);
 

@@ -133,6 +133,15 @@ forget_responses(struct page *page)
 	page->have_stats = false;
 }
 
+const struct idle_snapshot *
+page_snapshot(struct page *page)
+{
+	/* Never serve a page rendered from an older snapshot: its values would be stale. */
+	if (idle_publisher_fetch(page->publisher, &page->snapshot, &page->generation))
+		forget_responses(page);
+	return &page->snapshot;
+}
+
 struct MHD_Response *
 page_current(struct page *page, struct page_variant variant)
 {
@@ -140,9 +149,7 @@ page_current(struct page *page, struct page_variant variant)
 
 	if (slot >= PAGE_VARIANTS)
 		return NULL;
-	/* Never serve a page rendered from an older snapshot: its values would be stale. */
-	if (idle_publisher_fetch(page->publisher, &page->snapshot, &page->generation))
-		forget_responses(page);
+	page_snapshot(page);
 	if (page->responses[slot] == NULL)
 		page->responses[slot] = render(page, variant);
 	return page->responses[slot];

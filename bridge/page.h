@@ -43,6 +43,12 @@ int page_init(struct page *page, struct idle_publisher *publisher, const char *v
  */
 struct MHD_Response *page_current(struct page *page, struct page_variant variant);
 
+/*
+ * Fetches the publisher's latest snapshot when it has published since (dropping the responses of
+ * the older one) and returns it; the page keeps ownership and the next call may change it.
+ */
+const struct idle_snapshot *page_snapshot(struct page *page);
+
 /* Drops the responses (connections still sending one keep their reference) and the snapshot. */
 void page_destroy(struct page *page);
 

@@ -25,8 +25,8 @@ tests_check_utmp_SOURCES = tests/check_utmp.c $(FIXTURE_SRC)
 tests_check_proc_SOURCES = tests/check_proc.c $(FIXTURE_SRC)
 tests_check_sessions_SOURCES = tests/check_sessions.c $(FIXTURE_SRC)
 
-# The exporter's pure parts: flags, the web config file, basic auth.
-CHECK_BRIDGE = tests/check_options tests/check_webconfig tests/check_auth
+# The exporter's pure parts: flags, the web config file, basic auth, the landing page.
+CHECK_BRIDGE = tests/check_options tests/check_webconfig tests/check_auth tests/check_landing
 tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h
 tests_check_options_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
 tests_check_webconfig_SOURCES = tests/check_webconfig.c bridge/webconfig.c bridge/webconfig.h
@@ -37,6 +37,8 @@ tests_check_auth_SOURCES = tests/check_auth.c bridge/auth.c bridge/auth.h bridge
 tests_check_auth_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
 tests_check_auth_CFLAGS = $(CHECK_UNIT_CFLAGS) $(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAGS)
 tests_check_auth_LDADD = $(CHECK_UNIT_LDADD) $(GNUTLS_LIBS) $(LIBCRYPT_LIBS)
+tests_check_landing_SOURCES = tests/check_landing.c bridge/landing.c bridge/landing.h
+tests_check_landing_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
 
 # The plugin's pure parts, built only with collectd's headers.
 CHECK_PLUGIN = tests/check_plugin_config tests/check_plugin_map
@@ -64,7 +66,8 @@ EXTRA_DIST += tests/check_run.h
 
 # Integration tests, by what they drive.
 EXPORTER_TESTS = tests/exporter.test tests/webconfig.test tests/w-compat.test \
-	tests/http-slowloris.test tests/http-load.test tests/http-malformed.test
+	tests/http-slowloris.test tests/http-load.test tests/http-malformed.test \
+	tests/http-limit.test tests/http-listen.test tests/http-landing.test
 COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
 	tests/collectd-config.test tests/collectd-prometheus.test tests/collectd-snmp.test
 FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hostile-systemd.test \
@@ -81,7 +84,8 @@ dist_noinst_DATA += tests/lib.sh tests/collectd-lib.sh tests/reliability-lib.sh 
 	tests/reliability_http.py tests/reliability_expo.py tests/reliability_fixture.py \
 	tests/reliability_hostile.py tests/reliability_faults.py tests/valgrind-exporter.supp
 EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.test.yml \
-	contrib/prometheus/prometheus.yml contrib/systemd/idle-exporter.service
+	contrib/prometheus/prometheus.yml contrib/systemd/idle-exporter.service \
+	contrib/systemd/idle-exporter.socket
 
 # The soak: an hour by default; `make check-soak SOAK_SECONDS=120` for a short proof.
 SOAK_SECONDS = 3600
