@@ -5,6 +5,8 @@
 
 # Python with Debian's python3 packages: on PATH, python3 may be an interpreter without them.
 PYTHON=${PYTHON:-/usr/bin/python3}
+# The modules are imported from the source tree, which distcheck makes read-only.
+export PYTHONDONTWRITEBYTECODE=1
 IDLE_TESTS="${top_srcdir:-.}/tests"
 EXPORTER="${top_builddir:-.}/bridge/idle-exporter"
 COLLECTD_PLUGIN="${top_builddir:-.}/plugin/.libs/idle.so"
