@@ -22,7 +22,6 @@ Each prints what it saw and exits 1 on a failure.
 
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -229,13 +228,8 @@ def utmp_race(port, utmp, seconds):
 
 def proc_churn(port, utmp, seconds):
     # A shell, session leader of its pty, starting short processes in its foreground group.
-    master, slave = os.openpty()
-    line = os.ttyname(slave)[len("/dev/"):].encode()
-    shell = subprocess.Popen(
-        ["/bin/sh", "-c", "while :; do /bin/true; /bin/true & wait; done"],
-        stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
-        preexec_fn=lambda: __import__("fcntl").ioctl(0, __import__("termios").TIOCSCTTY, 0))
-    os.close(slave)
+    shell = fx.Session(argv0=b"sh", program=b"/bin/sh",
+                       args=(b"-c", b"while :; do /bin/true; /bin/true & wait; done"))
     stop = threading.Event()
     logins = [0]
 
@@ -243,7 +237,7 @@ def proc_churn(port, utmp, seconds):
         # Sessions whose login process exits while they are sampled.
         while not stop.is_set():
             s = fx.Session(argv0=b"short-lived")
-            fx.write_utmp(utmp, [fx.record(fx.USER_PROCESS, shell.pid, line, b"root"),
+            fx.write_utmp(utmp, [fx.record(fx.USER_PROCESS, shell.pid, shell.line, b"root"),
                                  fx.record(fx.USER_PROCESS, s.pid, s.line, b"root")])
             time.sleep(random.uniform(0, 0.05))
             s.close()
@@ -259,9 +253,7 @@ def proc_churn(port, utmp, seconds):
         time.sleep(seconds)
         stop.set()
         t.join()
-    shell.kill()
-    shell.wait()
-    os.close(master)
+    shell.close()
     # The counters are cumulative: what the churn added.
     proc_errors = errors(c.last, "proc") - errors(c.first, "proc") if c.last else float("nan")
     dev_errors = errors(c.last, "dev") - errors(c.first, "dev") if c.last else float("nan")
