@@ -17,7 +17,6 @@ Prometheus scraping it stored.
 
 import json
 import os
-import re
 import sys
 import time
 import urllib.parse
