@@ -207,7 +207,7 @@ idle_need_loopbacks() {
 # appended to $EXPORTER_LOG ($IDLE_TMP/stderr); waits until it accepts connections
 # ($EXPORTER_START_WAIT, 5 s).  Sets EXPORTER_PID, EXPORTER_PORT and EXPORTER_URL.
 idle_exporter_start() {
-	local log=${EXPORTER_LOG:-$IDLE_TMP/stderr} deadline
+	local log=${EXPORTER_LOG:-$IDLE_TMP/stderr}
 	local -a fixture=()
 	[ -n "$IDLE_FX" ] && fixture=(--pts-dir="$IDLE_FX/pts" --dev-dir="$IDLE_FX/dev"
 		--utmp-file="$IDLE_FX/utmp")
@@ -217,13 +217,14 @@ idle_exporter_start() {
 		"${fixture[@]}" "$@" 2>>"$log" &
 	EXPORTER_PID=$!
 	idle_track "$EXPORTER_PID"
-	deadline=$(($(date +%s) + ${EXPORTER_START_WAIT:-5}))
-	until idle_port_open "$EXPORTER_PORT"; do
-		kill -0 "$EXPORTER_PID" 2>/dev/null || idle_fail "the exporter exited: $(cat "$log")"
-		[ "$(date +%s)" -le "$deadline" ] ||
-			idle_fail "the exporter did not listen on $EXPORTER_PORT: $(cat "$log")"
-		sleep 0.05
-	done
+	idle_wait_until "${EXPORTER_START_WAIT:-5}" idle_exporter_up ||
+		idle_fail "the exporter did not listen on $EXPORTER_PORT: $(cat "$log")"
+	kill -0 "$EXPORTER_PID" 2>/dev/null || idle_fail "the exporter exited: $(cat "$log")"
+}
+
+# True once the exporter listens, or has exited (so a failed start is not waited out).
+idle_exporter_up() {
+	idle_port_open "$EXPORTER_PORT" || ! kill -0 "$EXPORTER_PID" 2>/dev/null
 }
 
 # idle_exporter_stop: SIGTERM; the exporter must exit 0 within $EXPORTER_STOP_WAIT (5) s.
