@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 # tests/: Check unit suites of common/ and of the front ends' pure parts, and integration tests
-# that drive the real programs (each skips, exit 77, when what it drives is not installed).
+# that drive the real programs through one harness (tests/lib.sh and the Python modules below).
+# A program ./install-deps.sh --test installs is required: its absence fails the test; a test
+# skips (exit 77, saying why) only where it cannot check (no pty, not root, valgrind on ASan).
 AM_TESTS_ENVIRONMENT = top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)'; export top_builddir top_srcdir;
 TEST_EXTENSIONS = .test
 
@@ -80,9 +82,10 @@ INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_
 	$(SHIPPED_TESTS)
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS) tests/soak.test tests/run-all.sh
-dist_noinst_DATA += tests/lib.sh tests/collectd-lib.sh tests/reliability-lib.sh \
-	tests/reliability_http.py tests/reliability_expo.py tests/reliability_fixture.py \
-	tests/reliability_hostile.py tests/reliability_faults.py tests/valgrind-exporter.supp
+# The harness: shell helpers, sessions on ptys and utmp records, a strict exposition reader,
+# HTTP clients, the races and the soak, hostile names, and valgrind's library suppressions.
+dist_noinst_DATA += tests/lib.sh tests/pty_sessions.py tests/expo_strict.py \
+	tests/http_clients.py tests/races.py tests/hostile_names.py tests/valgrind-exporter.supp
 EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.test.yml \
 	contrib/prometheus/prometheus.yml contrib/systemd/idle-exporter.service \
 	contrib/systemd/idle-exporter.socket

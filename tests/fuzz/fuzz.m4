@@ -1,6 +1,6 @@
 dnl SPDX-License-Identifier: MIT
 dnl Fuzzing (tests/fuzz/): --enable-fuzzing builds libFuzzer targets with clang, whatever CC is
-dnl (Debian: clang and libclang-rt-14-dev).  Without it the seed corpus is still replayed.
+dnl (Debian: clang and libclang-rt-14-dev).  Without it the committed corpus is still replayed.
 AC_ARG_ENABLE([fuzzing],
   [AS_HELP_STRING([--enable-fuzzing],
     [build the libFuzzer targets with clang (FUZZ_CC) and run them briefly in make check])],

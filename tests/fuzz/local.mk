@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Fuzzing: a libFuzzer target per parser of untrusted bytes.  Every build replays the
-# committed seed corpus (tests/fuzz/corpus/TARGET/) through each target with the normal
+# committed corpus (tests/fuzz/corpus/TARGET/) through each target with the normal
 # compiler; --enable-fuzzing also builds the targets with clang's libFuzzer, ASan and UBSan,
 # runs each for FUZZ_SMOKE_SECONDS in make check, and for FUZZ_SECONDS in `make fuzz`.
 FUZZ_TARGETS = utmp proc expo options

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# run.sh replay TARGET...            replays each target's seed corpus (the replay_ programs)
+# run.sh replay TARGET...            replays each target's committed corpus (the replay_
+#                                    programs)
 # run.sh libfuzzer SECONDS TARGET... runs each libFuzzer target for SECONDS, starting from the
-#                                    seeds; new inputs go to tests/fuzz/work/TARGET, crashes
+#                                    corpus; new inputs go to tests/fuzz/work/TARGET, crashes
 #                                    to tests/fuzz/artifacts/.  Exits non-zero on a finding.
 set -u
 mode=$1
@@ -28,7 +29,7 @@ libfuzzer)
 		rc=$?
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		echo "fuzz_$t: ${execs:-?} runs in $seconds s, exit $rc," \
-			"corpus $(ls "$build/work/$t" | wc -l) new + $(ls "$src/corpus/$t" | wc -l) seeds"
+			"corpus $(ls "$build/work/$t" | wc -l) new + $(ls "$src/corpus/$t" | wc -l) committed"
 		if [ "$rc" != 0 ]; then
 			tail -40 "$log"
 			status=1

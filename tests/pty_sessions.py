@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Fixtures of the reliability tests: utmp files, and processes with hostile names on real ptys.
+"""Login sessions on real ptys and the utmp records that name them, for the integration tests.
 
-  utmp FILE [PID:LINE:USER ...]     writes login records (USER_PROCESS); fields are Python
-                                    byte-string escapes, so b'\\xff' works: "123:pts/3:root"
-  garbage FILE SEED SIZE            writes SIZE random bytes (a utmp no parser should trust)
+  utmp FILE [PID LINE USER]...      writes one login record (USER_PROCESS) per triple, through a
+                                    rename; LINE and USER take Python byte escapes (\\xff)
+  garbage FILE NUMBER SIZE          writes SIZE random bytes made from NUMBER (the same bytes
+                                    for the same NUMBER): a utmp no parser should trust
+  hold READY ARGV0 [PROGRAM ARG...] starts a session (PROGRAM, default /bin/sleep, run as
+                                    ARGV0 on a new pty), writes "PID LINE" to READY once it
+                                    runs, and holds it until SIGTERM, then kills its group
 
-As a module: write_utmp, record, Session (a process on its own pty, with a chosen argv[0] or a
-chosen comm and no cmdline at all).
+As a module: record, write_utmp, hostile_records, Session (a process leading its own pty,
+with a chosen argv[0] and program, or a chosen comm and no cmdline at all).
 """
 
 import ctypes
@@ -15,6 +19,7 @@ import fcntl
 import os
 import random
 import shutil
+import signal
 import struct
 import sys
 import termios
@@ -96,11 +101,16 @@ def _python():
 class Session:
     """A process that is session leader and foreground group of its own new pty.
 
-    argv0 (bytes): exec /bin/sleep with that argv[0] (may be empty or hold any byte but NUL).
-    comm (bytes): a python process whose zombie child has that comm and no cmdline.
+    argv0 (bytes): exec program (default /bin/sleep 100000) with that argv[0] (may be empty or
+    hold any byte but NUL).  comm (bytes): a python process whose zombie child has that comm
+    and no cmdline.
     """
 
-    def __init__(self, argv0=None, comm=None):
+    def __init__(self, argv0=None, comm=None, program=b"/bin/sleep", args=(b"100000",)):
+        found = shutil.which(os.fsdecode(program))
+        if found is None:
+            raise RuntimeError(f"no program {program!r}")
+        self.program = os.fsencode(found)
         self.master, slave = os.openpty()
         self.tty = os.ttyname(slave)
         self.line = self.tty[len("/dev/"):].encode()
@@ -108,6 +118,7 @@ class Session:
         if pid == 0:
             try:
                 os.close(self.master)
+                signal.pthread_sigmask(signal.SIG_SETMASK, [])  # a holder blocks its stops
                 os.setsid()
                 fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
                 for fd in (0, 1, 2):
@@ -115,8 +126,8 @@ class Session:
                 if comm is not None:
                     py = _python()
                     os.execv(py, [py, "-c", _ZOMBIE, comm.hex()])
-                argv = (ctypes.c_char_p * 3)(argv0, b"100000", None)
-                _libc.execv(b"/bin/sleep", argv)
+                argv = (ctypes.c_char_p * (len(args) + 2))(argv0, *args, None)
+                _libc.execv(self.program, argv)
             finally:
                 os._exit(127)
         os.close(slave)
@@ -138,7 +149,8 @@ class Session:
                     return
             else:
                 try:
-                    if os.readlink(f"/proc/{self.pid}/exe").endswith("sleep"):
+                    exe = os.readlink(f"/proc/{self.pid}/exe")
+                    if os.path.realpath(exe) == os.path.realpath(os.fsdecode(self.program)):
                         return
                 except OSError:
                     pass
@@ -146,23 +158,45 @@ class Session:
         raise RuntimeError(f"child {self.pid} did not start: {got!r}")
 
     def close(self):
+        """Kills the session's whole process group (a shell's jobs too) and reaps its leader."""
         try:
-            os.kill(self.pid, 9)
+            os.killpg(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
             os.waitpid(self.pid, 0)
         except OSError:
             pass
         os.close(self.master)
 
 
+def _hold(ready, argv0, command):
+    """The hold command: one session, announced in ready, until SIGTERM or SIGINT."""
+    program, args = (command[0], command[1:]) if command else (b"/bin/sleep", [b"100000"])
+    stops = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stops)  # kept pending until sigwait takes one
+    sess = Session(argv0=argv0, program=program, args=args)
+    with open(ready + ".tmp", "w") as f:
+        f.write(f"{sess.pid} {sess.line.decode()}\n")
+    os.rename(ready + ".tmp", ready)
+    signal.sigwait(stops)
+    sess.close()
+    return 0
+
+
+def _unescape(text):
+    """A command-line field as bytes, with Python's byte escapes (\\xff) decoded."""
+    return text.encode("latin-1", "surrogateescape").decode("unicode_escape").encode("latin-1")
+
+
 def main(argv):
-    if len(argv) >= 3 and argv[1] == "utmp":
-        recs = []
-        for spec in argv[3:]:
-            pid, line, user = spec.split(":", 2)
-            dec = lambda s: s.encode("latin-1").decode("unicode_escape").encode("latin-1")
-            recs.append(record(USER_PROCESS, int(pid), dec(line), dec(user)))
-        write_utmp(argv[2], recs)
+    if len(argv) >= 3 and argv[1] == "utmp" and len(argv) % 3 == 0:
+        fields = argv[3:]
+        write_utmp(argv[2], [record(USER_PROCESS, int(fields[i]), _unescape(fields[i + 1]),
+                                    _unescape(fields[i + 2])) for i in range(0, len(fields), 3)])
         return 0
+    if len(argv) >= 4 and argv[1] == "hold":
+        return _hold(argv[2], os.fsencode(argv[3]), [os.fsencode(a) for a in argv[4:]])
     if len(argv) == 5 and argv[1] == "garbage":
         rnd = random.Random(int(argv[3]))
         with open(argv[2], "wb") as f:

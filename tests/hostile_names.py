@@ -3,27 +3,28 @@
 """Hostile names through a running idle-exporter, one login session at a time, and what a real
 Prometheus scraping it stored.
 
-  reliability_hostile.py sessions PORT UTMP OUTDIR HOLD
+  hostile_names.py sessions PORT UTMP OUTDIR PROM_PORT
       For each case, starts a process on a new pty (a hostile argv[0], or a hostile comm and no
       cmdline), writes UTMP with its session plus hostile records, waits for the exporter to
-      show it, checks the page (text and OpenMetrics) strictly, and keeps it HOLD s.  Pages go
-      to OUTDIR/NN.txt and NN.om.  Prints one line per case; exits 1 on a failure.
-  reliability_hostile.py prometheus PROM_PORT OUTDIR TTYS_FILE SINCE
-      Checks what Prometheus stored for job "idle" since SINCE (unix time): the target was up
-      at every scrape, and every series is one the pages had (no injected series or label).
+      show it, checks the page (text and OpenMetrics) strictly, and holds it until the
+      Prometheus on PROM_PORT has scraped the exporter since.  Pages go to OUTDIR/NN.txt and
+      NN.om.  Prints one line per case; exits 1 on a failure.
+  hostile_names.py prometheus PROM_PORT OUTDIR TTYS_FILE SINCE
+      Once Prometheus has scraped twice more, checks what it stored for job "idle" since SINCE
+      (unix time): the target was up at every scrape, and every series is one the pages had
+      (no injected series or label).
 """
 
 import json
 import os
-import re
 import sys
 import time
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import reliability_expo as expo  # noqa: E402
-import reliability_fixture as fx  # noqa: E402
+import expo_strict as expo  # noqa: E402
+import pty_sessions as fx  # noqa: E402
 
 LABEL_MAX = 128
 OM_ACCEPT = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
@@ -94,7 +95,18 @@ def check_page(data, openmetrics):
         return [], str(e)
 
 
-def run_case(port, utmp, outdir, n, name, argv0, comm, hold):
+def scraped_since(prom_port, since, timeout=15):
+    """Waits until Prometheus' last scrape of job "idle" began after since (unix time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        last = prom_get(prom_port, "/api/v1/query", query='timestamp(up{job="idle"})')["result"]
+        if last and float(last[0]["value"][1]) > since:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def run_case(port, utmp, outdir, n, name, argv0, comm, prom_port):
     sess = fx.Session(argv0=argv0, comm=comm)
     try:
         fx.write_utmp(utmp, [fx.record(fx.USER_PROCESS, sess.pid, sess.line, b"root")] +
@@ -136,7 +148,8 @@ def run_case(port, utmp, outdir, n, name, argv0, comm, hold):
             problems.append(f"process label {label!r}, want {want!r}")
         if label is not None and (len(label.encode()) > 3 * LABEL_MAX or "\ufffd\ufffd\ufffd\ufffd" * 40 in label):
             problems.append(f"label of {len(label.encode())} bytes")
-        time.sleep(hold)
+        if not scraped_since(prom_port, time.time()):
+            problems.append("Prometheus did not scrape the exporter within 15 s")
         shown = json.dumps(label, ensure_ascii=True)
         print(f"{'FAIL' if problems else 'ok'}: {name}: process={shown}"
               + (f": {'; '.join(problems)}" if problems else ""), flush=True)
@@ -145,10 +158,10 @@ def run_case(port, utmp, outdir, n, name, argv0, comm, hold):
         sess.close()
 
 
-def cmd_sessions(port, utmp, outdir, hold):
+def cmd_sessions(port, utmp, outdir, prom_port):
     labels, failures = [""], 0
     for n, (name, argv0, comm) in enumerate(CASES):
-        label, ok = run_case(port, utmp, outdir, n, name, argv0, comm, hold)
+        label, ok = run_case(port, utmp, outdir, n, name, argv0, comm, prom_port)
         failures += not ok
         if label is not None:
             labels.append(label)
@@ -168,6 +181,9 @@ def prom_get(port, path, **params):
 
 
 def cmd_prometheus(prom_port, outdir, ttys_file, since):
+    if not scraped_since(prom_port, time.time() + 1):
+        print("FAIL: Prometheus did not scrape the exporter twice more within 15 s")
+        return 1
     pages = sorted(f for f in os.listdir(outdir) if f.endswith(".txt"))
     names, label_keys = set(), {}
     for page in pages:
@@ -216,7 +232,7 @@ def cmd_prometheus(prom_port, outdir, ttys_file, since):
 
 def main(argv):
     if len(argv) == 6 and argv[1] == "sessions":
-        return cmd_sessions(int(argv[2]), argv[3], argv[4], float(argv[5]))
+        return cmd_sessions(int(argv[2]), argv[3], argv[4], int(argv[5]))
     if len(argv) == 6 and argv[1] == "prometheus":
         return cmd_prometheus(int(argv[2]), argv[3], argv[4], float(argv[5]))
     print(__doc__, file=sys.stderr)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""HTTP clients for the reliability tests: honest scrapes, hostile clients, load, bad requests.
+"""HTTP clients for the integration tests: honest scrapes, hostile clients, load, bad requests.
 
 Every client binds its source address, so a test can play an attacker from 127.0.0.3 and an
 honest scraper from 127.0.0.2 against a server on 127.0.0.1.  Every wait has a deadline.

@@ -5,7 +5,7 @@
 promtool checks a page's syntax and metadata but neither duplicate series nor a label value
 that decodes to something else than what was meant; this module does both.
 
-  reliability_expo.py check FILE [--openmetrics] [--allow NAME ...]
+  expo_strict.py check FILE [--openmetrics] [--allow NAME ...]
       exits 0 when FILE is a valid page with no duplicate series (and, with --allow, only
       series of the named families), printing one line per series as name<TAB>labels-as-JSON.
 """

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Races against a running idle-exporter, each with a checker scraping it all along.
+"""Races against a running idle-exporter, each with a checker scraping it all along, and the
+soak (the same faults for an hour).
 
   pts-race PORT PTSDIR SECONDS NEWEST   entries appear and vanish in PTSDIR (hard links of an
                                         older file, so no time moves) while the exporter polls;
@@ -21,20 +22,37 @@ Each prints what it saw and exits 1 on a failure.
 
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import reliability_expo as expo  # noqa: E402
-import reliability_fixture as fx  # noqa: E402
+import expo_strict as expo  # noqa: E402
+import pty_sessions as fx  # noqa: E402
 
 
 def scrape(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
         return r.read()
+
+
+def wait_polls(port, n, timeout=10):
+    """Waits until the exporter has published n new polls; False after timeout seconds.
+
+    The page is rendered once per poll and its ages move with the clock: a new page is a new
+    poll.  This, not a sleep, comes before asserting that a counter stopped moving."""
+    deadline = time.monotonic() + timeout
+    last = scrape(port)
+    while n > 0:
+        if time.monotonic() > deadline:
+            return False
+        page = scrape(port)
+        if page != last:
+            n, last = n - 1, page
+        else:
+            time.sleep(0.01)
+    return True
 
 
 def values(samples):
@@ -115,16 +133,19 @@ def pts_race(port, ptsdir, seconds, newest):
             time.sleep(0.1)
         stop.set()
         t.join()
+        os.unlink(template)
         raced = errors(c.last, "pts") if c.last else 0
-        time.sleep(1.0)
-        settled = errors(c.last, "pts")
-        time.sleep(1.0)
-    os.unlink(template)
+        # A poll that began during the churn is published by the second one after it.
+        settled_ok = wait_polls(port, 2)
+        settled = errors(values(expo.parse(scrape(port))), "pts")
+        settled_ok = settled_ok and wait_polls(port, 3)
     after = values(expo.parse(scrape(port)))
     print(f"pts-race: {cycles[0] * 100} entries made and removed, {c.pages} pages checked, "
           f"{raced:.0f} pts errors counted during the race, {errors(after, 'pts') - settled:.0f} "
-          f"in the 1 s after it settled")
+          f"in the 3 polls after it settled")
     problems = list(c.problems)
+    if not settled_ok:
+        problems.append("the exporter published no new poll within 10 s after the race")
     if raced < 1:
         problems.append("no vanished entry was counted as a pts error")
     if errors(after, "pts") != settled:
@@ -207,13 +228,8 @@ def utmp_race(port, utmp, seconds):
 
 def proc_churn(port, utmp, seconds):
     # A shell, session leader of its pty, starting short processes in its foreground group.
-    master, slave = os.openpty()
-    line = os.ttyname(slave)[len("/dev/"):].encode()
-    shell = subprocess.Popen(
-        ["/bin/sh", "-c", "while :; do /bin/true; /bin/true & wait; done"],
-        stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
-        preexec_fn=lambda: __import__("fcntl").ioctl(0, __import__("termios").TIOCSCTTY, 0))
-    os.close(slave)
+    shell = fx.Session(argv0=b"sh", program=b"/bin/sh",
+                       args=(b"-c", b"while :; do /bin/true; /bin/true & wait; done"))
     stop = threading.Event()
     logins = [0]
 
@@ -221,7 +237,7 @@ def proc_churn(port, utmp, seconds):
         # Sessions whose login process exits while they are sampled.
         while not stop.is_set():
             s = fx.Session(argv0=b"short-lived")
-            fx.write_utmp(utmp, [fx.record(fx.USER_PROCESS, shell.pid, line, b"root"),
+            fx.write_utmp(utmp, [fx.record(fx.USER_PROCESS, shell.pid, shell.line, b"root"),
                                  fx.record(fx.USER_PROCESS, s.pid, s.line, b"root")])
             time.sleep(random.uniform(0, 0.05))
             s.close()
@@ -237,9 +253,7 @@ def proc_churn(port, utmp, seconds):
         time.sleep(seconds)
         stop.set()
         t.join()
-    shell.kill()
-    shell.wait()
-    os.close(master)
+    shell.close()
     # The counters are cumulative: what the churn added.
     proc_errors = errors(c.last, "proc") - errors(c.first, "proc") if c.last else float("nan")
     dev_errors = errors(c.last, "dev") - errors(c.first, "dev") if c.last else float("nan")
@@ -345,8 +359,13 @@ def soak(port, pid, utmp, seconds):
     stop.set()
     for t in threads:
         t.join(30)
-    time.sleep(2)  # a poll or two with no terminal of ours, connections closed
+    # The server closes its side of the scrapers' connections after them: wait (bounded) for
+    # its fds to come back to the count before, rather than sleep and hope.
+    deadline = time.monotonic() + 10
     fds1 = len(os.listdir(f"/proc/{pid}/fd"))
+    while fds1 != fds0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        fds1 = len(os.listdir(f"/proc/{pid}/fd"))
     shutil.rmtree(tmp)
     # Flat: the allocator reaches its high-water mark in steps early on (page variants, gzip,
     # the most terminals at once); a leak keeps climbing.  So the second half's peak must stay
