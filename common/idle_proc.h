@@ -40,18 +40,6 @@ int idle_proc_parse_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid);
 /* True when tty_nr (kernel encoding, as in stat) names the device rdev (from stat(2)). */
 bool idle_proc_tty_is(int tty_nr, dev_t rdev);
 
-/*
- * The first word of what procps w 4.0.2 shows as WHAT for a process, from the len bytes of its
- * cmdline and its comm.  libproc2 drops trailing NULs, turns the other NULs and newlines into
- * spaces and drops one final space; an empty cmdline shows "[comm]", one that ends up empty
- * "?".  The word is what follows leading spaces up to the next space, as raw bytes (w's own
- * escaping is left to the renderer), truncated to size - 1 bytes and NUL-terminated; size >= 1.
- * Sets *is_dash when the whole WHAT is "-", which w treats as "nothing found yet".
- * Returns the word's length.  Pure.
- */
-size_t idle_proc_what_word(const char *cmdline, size_t len, const char *comm, char *word,
-			   size_t size, bool *is_dash);
-
 /* Called with each pid of a children file; a non-zero return stops the scan and is returned. */
 typedef int (*idle_proc_pid_fn)(void *arg, pid_t pid);
 
@@ -91,7 +79,7 @@ int idle_proc_read_uids(int proc_fd, pid_t pid, uid_t *ruid, uid_t *euid);
 /*
  * Reads at most size bytes of proc_fd/PID/cmdline into buf, *len set to the bytes read.
  * Can block while the process is stuck in the kernel holding its memory map lock: call it once
- * per exec and cache (the sessions sampler does).
+ * per exec and cache (idle_what does).
  */
 int idle_proc_read_cmdline(int proc_fd, pid_t pid, char *buf, size_t size, size_t *len);
 

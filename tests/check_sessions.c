@@ -256,8 +256,9 @@ static const struct scase cases[] = {
 	 .procs = {SHELL(100, 100, 1000)},
 	 .ttys = {{"pts/7", 4}, {"pts/999", 2}},
 	 .count = 1000, .has_idle = true, .idle = 2, .process = "-bash"},
-	{.name = "missing utmp is an error",
-	 .missing = NO_UTMP, .rc = ENOENT, .err_utmp = ENOENT, .fails = true, .process = ""},
+	{.name = "missing utmp is an empty one",
+	 .procs = {SHELL(100, 100, 1000)}, .ttys = {{"pts/1", 3}},
+	 .missing = NO_UTMP, .count = 0, .process = ""},
 	{.name = "missing proc directory is an error",
 	 .recs = {REC(100, "pts/1")}, .ttys = {{"pts/1", 3}},
 	 .missing = NO_PROC, .rc = ENOENT, .err_proc = ENOENT, .fails = true, .process = ""},
@@ -515,7 +516,7 @@ START_TEST(test_sessions_cases)
 	char *root = build(c, &paths, owned);
 	int rc;
 
-	s = idle_sessions_new(&paths);
+	s = idle_sessions_new(&paths, NULL);
 	ck_assert_msg(s != NULL, "%s: new", c->name);
 	idle_snapshot_init(&snap);
 	snap.has_w_idle = true;
@@ -564,7 +565,7 @@ START_TEST(test_cmdline_read_once_per_exec)
 	struct idle_snapshot snap;
 	char *owned[3];
 	char *root = build(&c, &paths, owned);
-	struct idle_sessions *s = idle_sessions_new(&paths);
+	struct idle_sessions *s = idle_sessions_new(&paths, NULL);
 	struct fproc exec = c.procs[1];
 
 	idle_snapshot_init(&snap);
@@ -604,7 +605,7 @@ START_TEST(test_session_ends)
 	struct idle_snapshot snap;
 	char *owned[3];
 	char *root = build(&c, &paths, owned);
-	struct idle_sessions *s = idle_sessions_new(&paths);
+	struct idle_sessions *s = idle_sessions_new(&paths, NULL);
 
 	idle_snapshot_init(&snap);
 	ck_assert_str_eq(label(s, &snap), "-bash");
@@ -614,10 +615,15 @@ START_TEST(test_session_ends)
 	ck_assert_uint_eq(snap.session_count, 0);
 	ck_assert(!snap.has_w_idle);
 	ck_assert_str_eq(snap.w_process, "");
+	/* A utmp that goes away is an empty one: no session, no error. */
+	put_proc(owned[2], &c, &c.procs[0]);
+	ck_assert_str_eq(label(s, &snap), "-bash");
 	unlink(owned[0]);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), ENOENT);
-	ck_assert(!snap.has_sessions);
-	ck_assert_int_eq(err[IDLE_SOURCE_UTMP], ENOENT);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert(snap.has_sessions);
+	ck_assert_uint_eq(snap.session_count, 0);
+	ck_assert(!snap.has_w_idle);
+	ck_assert_int_eq(err[IDLE_SOURCE_UTMP], 0);
 	teardown(s, &snap, owned, root);
 }
 END_TEST
@@ -650,7 +656,7 @@ START_TEST(test_utmp_change_always_seen)
 	struct idle_snapshot snap;
 	char *owned[3];
 	char *root = build(&one, &paths, owned);
-	struct idle_sessions *s = idle_sessions_new(&paths);
+	struct idle_sessions *s = idle_sessions_new(&paths, NULL);
 
 	idle_snapshot_init(&snap);
 	set_times(owned[0], NOW - 100);
@@ -677,9 +683,9 @@ START_TEST(test_new_and_free)
 	struct idle_sessions_paths paths = {"/var/run/utmp", NULL, "/proc"};
 
 	errno = 0;
-	ck_assert_ptr_null(idle_sessions_new(&paths));
+	ck_assert_ptr_null(idle_sessions_new(&paths, NULL));
 	ck_assert_int_eq(errno, EINVAL);
-	ck_assert_ptr_null(idle_sessions_new(NULL));
+	ck_assert_ptr_null(idle_sessions_new(NULL, NULL));
 	idle_sessions_free(NULL);
 }
 END_TEST

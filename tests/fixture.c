@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -66,6 +67,39 @@ fixture_file(const char *dir, const char *name, time_t atime, long atime_ns, tim
 	if (utimensat(AT_FDCWD, path, times, 0) != 0)
 		fixture_die("utimensat", path);
 	free(path);
+}
+
+void
+fixture_device(const char *dir, const char *name, time_t atime, long atime_ns, time_t mtime,
+	       long mtime_ns)
+{
+	struct timespec times[2] = {{atime, atime_ns}, {mtime, mtime_ns}};
+	char *path;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		fixture_die("asprintf", name);
+	make_parents(path);
+	/* /dev/null's numbers: never opened here, and harmless if anything did. */
+	if (mknod(path, S_IFCHR | 0620, makedev(1, 3)) != 0)
+		fixture_die("mknod", path);
+	if (utimensat(AT_FDCWD, path, times, 0) != 0)
+		fixture_die("utimensat", path);
+	free(path);
+}
+
+bool
+fixture_can_mknod(void)
+{
+	char *dir = fixture_dir();
+	char *path;
+	bool ok;
+
+	if (asprintf(&path, "%s/dev", dir) < 0)
+		fixture_die("asprintf", dir);
+	ok = mknod(path, S_IFCHR | 0600, makedev(1, 3)) == 0;
+	free(path);
+	fixture_remove(dir);
+	return ok;
 }
 
 void

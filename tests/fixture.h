@@ -3,6 +3,7 @@
 #ifndef IDLE_FIXTURE_H
 #define IDLE_FIXTURE_H
 
+#include <stdbool.h>
 #include <time.h>
 
 /* Makes a new empty directory under $TMPDIR (or /tmp); returns its malloc'd path or aborts. */
@@ -11,6 +12,13 @@ char *fixture_dir(void);
 /* Creates dir/name (parents too) with the given atime and mtime (seconds, nanoseconds). */
 void fixture_file(const char *dir, const char *name, time_t atime, long atime_ns, time_t mtime,
 		  long mtime_ns);
+
+/* Creates dir/name (parents too) as a character device, as devpts holds, with those times. */
+void fixture_device(const char *dir, const char *name, time_t atime, long atime_ns, time_t mtime,
+		    long mtime_ns);
+
+/* True when this process may make device nodes (root, or CAP_MKNOD). */
+bool fixture_can_mknod(void);
 
 /* Removes a file of the fixture. */
 void fixture_unlink(const char *dir, const char *name);
