@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Test fixtures: private directories under $TMPDIR holding files with chosen times. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -129,4 +131,40 @@ fixture_remove(char *dir)
 	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fixture_die("nftw", dir);
 	free(dir);
+}
+
+int
+fixture_watch_opens(int fd, const char *dir)
+{
+	if (fd < 0)
+		fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (fd < 0)
+		fixture_die("inotify_init1", dir);
+	if (inotify_add_watch(fd, dir, IN_OPEN) < 0)
+		fixture_die("inotify_add_watch", dir);
+	return fd;
+}
+
+size_t
+fixture_count_opens(int fd, const char *name)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	size_t count = 0;
+	ssize_t n;
+
+	/* The kernel queues an event before open(2) returns: what was opened is already here. */
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		const char *p = buf;
+
+		while (p < buf + n) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			if (ev->len > 0 && strcmp(ev->name, name) == 0)
+				count++;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	if (n < 0 && errno != EAGAIN)
+		fixture_die("read inotify", name);
+	return count;
 }
