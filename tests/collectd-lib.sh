@@ -37,9 +37,9 @@ cd_plugindir() {
 cd_fixture() {
 	local fx="$IDLE_TMP/fx"
 	mkdir -p "$fx/pts" "$fx/dev" "$fx/proc" || idle_fail "mkdir fixture"
-	touch -d '@1700000000' "$fx/pts/ptmx"
-	touch -d "@$(($(date +%s) - 100))" "$fx/pts/0"
-	touch -d "@$(($(date +%s) - 300))" "$fx/pts/1"
+	idle_pts_entry "$fx/pts/ptmx" -d '@1700000000'
+	idle_pts_entry "$fx/pts/0" -d "@$(($(date +%s) - 100))"
+	idle_pts_entry "$fx/pts/1" -d "@$(($(date +%s) - 300))"
 	: >"$fx/utmp"
 }
 

@@ -65,3 +65,14 @@ idle_free_port() {
 idle_port_open() {
 	(exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null
 }
+
+# idle_pts_entry PATH [TOUCH-ARG...]: a fake terminal as devpts holds one, a character device
+# (with /dev/null's numbers: harmless if opened), its times set by touch.  Only character
+# devices count as terminals, so a regular file will not do.
+idle_pts_entry() {
+	local path=$1
+	shift
+	[ -e "$path" ] || mknod -m 620 "$path" c 1 3 2>/dev/null ||
+		idle_skip "cannot make device nodes (needs root or CAP_MKNOD) for the pts fixture"
+	touch "$@" "$path"
+}

@@ -21,9 +21,9 @@ rel_require() {
 rel_fixture() {
 	local fx="$IDLE_TMP/fx"
 	mkdir -p "$fx/pts" "$fx/dev" || idle_fail "mkdir fixture"
-	touch -d '@1700000000' "$fx/pts/ptmx"
-	touch -d '@1700000100' "$fx/pts/0"
-	touch -d '@1700000050' "$fx/pts/1"
+	idle_pts_entry "$fx/pts/ptmx" -d '@1700000000'
+	idle_pts_entry "$fx/pts/0" -d '@1700000100'
+	idle_pts_entry "$fx/pts/1" -d '@1700000050'
 	: >"$fx/utmp"
 }
 
