@@ -32,6 +32,7 @@
 
 #include "idle_array.h"
 #include "idle_proc.h"
+#include "idle_proc_children.h"
 #include "idle_what.h"
 
 /* Calls after which a word nobody asked for is dropped: a minute of polls. */

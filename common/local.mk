@@ -7,6 +7,7 @@ common_libidle_la_SOURCES = \
 	common/idle_expo.c common/idle_expo.h \
 	common/idle_label.c common/idle_label.h \
 	common/idle_proc.c common/idle_proc.h \
+	common/idle_proc_children.c common/idle_proc_children.h \
 	common/idle_pts.c common/idle_pts.h \
 	common/idle_sampler.c common/idle_sampler.h \
 	common/idle_sessions.c common/idle_sessions.h \

@@ -14,6 +14,7 @@
 #include "check_run.h"
 #include "fixture.h"
 #include "idle_proc.h"
+#include "idle_proc_children.h"
 #include "idle_what.h"
 #include "idle_snapshot.h"
 

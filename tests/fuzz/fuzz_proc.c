@@ -4,6 +4,7 @@
 
 #include "fuzz.h"
 #include "idle_proc.h"
+#include "idle_proc_children.h"
 #include "idle_what.h"
 
 /* Counts pids and checks their range. */
