@@ -222,23 +222,29 @@ open_at(int proc_fd, const char *path, int *fd)
 	return *fd < 0 ? idle_proc_gone(errno) : 0;
 }
 
+int
+idle_proc_read_some(int fd, char *buf, size_t size, size_t *n)
+{
+	ssize_t got;
+
+	do
+		got = read(fd, buf, size);
+	while (got < 0 && errno == EINTR);
+	*n = got > 0 ? (size_t)got : 0;
+	return got < 0 ? idle_proc_gone(errno) : 0;
+}
+
 /* Reads up to size bytes of an open file, then closes it.  Returns 0 or errno. */
 static int
 read_close(int fd, char *buf, size_t size, size_t *len)
 {
-	ssize_t n;
+	size_t n = 1;
 	int rc = 0;
 
 	*len = 0;
-	while (*len < size) {
-		n = read(fd, buf + *len, size - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = idle_proc_gone(errno);
-		if (n <= 0)
-			break;
-		*len += (size_t)n;
+	while (rc == 0 && n > 0 && *len < size) {
+		rc = idle_proc_read_some(fd, buf + *len, size - *len, &n);
+		*len += n;
 	}
 	if (close(fd) != 0 && rc == 0)
 		rc = errno;

@@ -62,6 +62,9 @@ int idle_proc_read_uids(int proc_fd, pid_t pid, uid_t *ruid, uid_t *euid);
  */
 int idle_proc_read_cmdline(int proc_fd, pid_t pid, char *buf, size_t size, size_t *len);
 
+/* One read(2) of at most size bytes, retried on EINTR; *n is 0 at end of file.  0 or errno. */
+int idle_proc_read_some(int fd, char *buf, size_t size, size_t *n);
+
 /* ESRCH for ENOENT and ESRCH, which both mean the process has gone; err itself otherwise. */
 int idle_proc_gone(int err);
 

@@ -64,21 +64,17 @@ thread_children(int proc_fd, const char *path, idle_proc_pid_fn fn, void *arg)
 {
 	struct idle_proc_pid_scan scan = {0};
 	char buf[CHILDREN_BUF];
-	ssize_t n;
+	size_t n;
 	int rc = 0;
 	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return errno;
 	while (rc == 0) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = idle_proc_gone(errno);
-		if (n <= 0)
+		rc = idle_proc_read_some(fd, buf, sizeof(buf), &n);
+		if (rc != 0 || n == 0)
 			break;
-		rc = idle_proc_scan_pids(&scan, buf, (size_t)n, fn, arg);
+		rc = idle_proc_scan_pids(&scan, buf, n, fn, arg);
 	}
 	if (rc == 0)
 		rc = idle_proc_scan_end(&scan, fn, arg);

@@ -44,6 +44,17 @@ fake_by_name(void *arg, const char *name, uid_t *uid)
 	return 0;
 }
 
+/* A cache asking the fake database f. */
+static struct idle_users *
+fake_users(struct fake *f)
+{
+	struct idle_users_lookup lookup = {fake_by_uid, fake_by_name, f};
+	struct idle_users *users = idle_users_new_lookup(&lookup);
+
+	ck_assert_ptr_nonnull(users);
+	return users;
+}
+
 /* Asks for the names of OWNERS uids at second t; checks each. */
 static void
 ask_all(struct idle_users *users, time_t t)
@@ -63,11 +74,9 @@ ask_all(struct idle_users *users, time_t t)
 START_TEST(test_many_owners_looked_up_once_a_minute)
 {
 	struct fake f = {0, 0};
-	struct idle_users_lookup lookup = {fake_by_uid, fake_by_name, &f};
-	struct idle_users *users = idle_users_new_lookup(&lookup);
+	struct idle_users *users = fake_users(&f);
 	int i;
 
-	ck_assert_ptr_nonnull(users);
 	ask_all(users, NOW);
 	ck_assert_uint_eq(f.by_uid, OWNERS);
 	for (i = 1; i < IDLE_USERS_TTL_SECONDS; i++)
@@ -86,8 +95,7 @@ END_TEST
 START_TEST(test_unused_entries_dropped)
 {
 	struct fake f = {0, 0};
-	struct idle_users_lookup lookup = {fake_by_uid, fake_by_name, &f};
-	struct idle_users *users = idle_users_new_lookup(&lookup);
+	struct idle_users *users = fake_users(&f);
 	struct timespec now = {NOW, 0};
 	char name[64];
 	time_t t;
@@ -108,8 +116,7 @@ END_TEST
 START_TEST(test_names_and_fallbacks)
 {
 	struct fake f = {0, 0};
-	struct idle_users_lookup lookup = {fake_by_uid, fake_by_name, &f};
-	struct idle_users *users = idle_users_new_lookup(&lookup);
+	struct idle_users *users = fake_users(&f);
 	struct timespec now = {NOW, 0};
 	char name[8];
 	uid_t uid = 0;
