@@ -161,7 +161,7 @@ static int
 probe_sessions(const char *utmp, const char *dev, const char *proc, size_t iterations)
 {
 	struct idle_sessions_paths paths = {utmp, dev, proc};
-	struct idle_sessions *sessions = idle_sessions_new(&paths);
+	struct idle_sessions *sessions = idle_sessions_new(&paths, NULL);
 	struct idle_snapshot snap;
 	double *us = samples_new(iterations);
 	int err[IDLE_SOURCE_COUNT] = {0}, rc = 0;

@@ -7,48 +7,41 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "idle_proc.h"
 #include "procstat.h"
 
-/* Reads a whole small file into buf (NUL-terminated).  Returns 0 or an errno. */
+/* Reads a whole small file into buf (NUL-terminated), *len its bytes.  Returns 0 or an errno. */
 static int
-read_small(const char *path, char *buf, size_t size)
+read_small(const char *path, char *buf, size_t size, size_t *len)
 {
 	FILE *f = fopen(path, "re");
-	size_t n;
 	int err = 0;
 
 	if (f == NULL)
 		return errno;
-	n = fread(buf, 1, size - 1, f);
+	*len = fread(buf, 1, size - 1, f);
 	if (ferror(f))
 		err = EIO;
-	buf[n] = '\0';
+	buf[*len] = '\0';
 	if (fclose(f) != 0 && err == 0)
 		err = errno;
 	return err;
 }
 
-/* Start time in clock ticks after boot: field 22 of /proc/self/stat. */
+/* Start time in clock ticks after boot, from /proc/self/stat by the library's parser. */
 static int
 start_ticks(unsigned long long *ticks)
 {
-	char buf[1024];
-	const char *p;
-	int err = read_small("/proc/self/stat", buf, sizeof(buf));
-	int field;
+	struct idle_proc_stat st;
+	char buf[4096];
+	size_t len;
+	int err = read_small("/proc/self/stat", buf, sizeof(buf), &len);
 
-	if (err != 0)
-		return err;
-	/* comm may hold spaces and parentheses: count fields after the last ')'. */
-	p = strrchr(buf, ')');
-	if (p == NULL)
-		return EINVAL;
-	for (field = 2; field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (p == NULL)
-			return EINVAL;
-	}
-	return sscanf(p + 1, "%llu", ticks) == 1 ? 0 : EINVAL;
+	if (err == 0)
+		err = idle_proc_parse_stat(buf, len, &st);
+	if (err == 0)
+		*ticks = st.start_ticks;
+	return err;
 }
 
 /* Boot time in seconds since the epoch: the btime line of /proc/stat. */
@@ -57,7 +50,8 @@ boot_time(unsigned long long *seconds)
 {
 	char buf[16384];
 	const char *p;
-	int err = read_small("/proc/stat", buf, sizeof(buf));
+	size_t len;
+	int err = read_small("/proc/stat", buf, sizeof(buf), &len);
 
 	if (err != 0)
 		return err;
@@ -108,9 +102,10 @@ procstat_read(const struct procstat_fixed *fixed, struct idle_process_stats *sta
 	struct rusage usage;
 	struct rlimit limit;
 	char buf[256];
+	size_t len;
 
 	stats->valid = false;
-	if (read_small("/proc/self/statm", buf, sizeof(buf)) != 0 ||
+	if (read_small("/proc/self/statm", buf, sizeof(buf), &len) != 0 ||
 	    sscanf(buf, "%llu %llu", &size_pages, &resident_pages) != 2)
 		return;
 	if (getrusage(RUSAGE_SELF, &usage) != 0 || getrlimit(RLIMIT_NOFILE, &limit) != 0)

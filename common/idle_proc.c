@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* /proc/PID files: pure parsers of their text, and the few reads the sessions need. */
-#include <dirent.h>
+/* /proc/PID files: pure parsers of stat and status, and reads of one process' files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,7 +20,6 @@
 #define STAT_BUF 4096
 /* status is a few KiB; the Uid line comes early but the buffer holds all of it. */
 #define STATUS_BUF 8192
-#define CHILDREN_BUF 4096
 
 struct token {
 	const char *p;
@@ -210,132 +208,8 @@ idle_proc_tty_is(int tty_nr, dev_t rdev)
 	return maj == major(rdev) && min == minor(rdev);
 }
 
-/*
- * Copies len bytes of src into word as a NUL-terminated string of at most size - 1 bytes; a
- * cut backs off to the start of a UTF-8 character, so a long name never ends in half of one.
- */
-static size_t
-copy_word(const char *src, size_t len, char *word, size_t size)
-{
-	size_t back = 0;
-
-	if (len > size - 1) {
-		len = size - 1;
-		while (back < 3 && len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80) {
-			len--;
-			back++;
-		}
-	}
-	memcpy(word, src, len);
-	word[len] = '\0';
-	return len;
-}
-
-/* "[comm]" (libproc2's escape_command) up to its first space. */
-static size_t
-bracket_word(const char *comm, char *word, size_t size)
-{
-	size_t n = strcspn(comm, " ");
-	size_t len = 0;
-
-	if (size > 1)
-		len = copy_word("[", 1, word, size);
-	if (len < size - 1)
-		len += copy_word(comm, n, word + len, size - len);
-	if (comm[n] == '\0' && len < size - 1)
-		len += copy_word("]", 1, word + len, size - len);
-	word[len] = '\0';
-	return len;
-}
-
-/* Length of the WHAT string libproc2 makes of cmdline (read_unvectored). */
-static size_t
-what_length(const char *cmdline, size_t len)
-{
-	size_t end = len;
-
-	while (end > 0 && cmdline[end - 1] == '\0')
-		end--;
-	if (end == len && end > 0 && (cmdline[end - 1] == ' ' || cmdline[end - 1] == '\n'))
-		end--;
-	return end;
-}
-
-/* A byte libproc2 shows as a space in WHAT. */
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\n' || c == '\0';
-}
-
-size_t
-idle_proc_what_word(const char *cmdline, size_t len, const char *comm, char *word, size_t size,
-		    bool *is_dash)
-{
-	size_t end = what_length(cmdline, len);
-	size_t start = 0;
-	size_t stop;
-
-	*is_dash = false;
-	if (len == 0)
-		return bracket_word(comm, word, size);
-	if (end == 0)
-		return copy_word("?", 1, word, size);
-	*is_dash = end == 1 && cmdline[0] == '-';
-	while (start < end && is_space(cmdline[start]))
-		start++;
-	for (stop = start; stop < end && !is_space(cmdline[stop]); stop++)
-		;
-	return copy_word(cmdline + start, stop - start, word, size);
-}
-
-/* Reports the pending number of a scan, if any. */
-static int
-scan_flush(struct idle_proc_pid_scan *scan, idle_proc_pid_fn fn, void *arg)
-{
-	int rc = 0;
-
-	if (scan->in_number && !scan->overflow && scan->value > 0)
-		rc = fn(arg, (pid_t)scan->value);
-	scan->value = 0;
-	scan->in_number = false;
-	scan->overflow = false;
-	return rc;
-}
-
 int
-idle_proc_scan_pids(struct idle_proc_pid_scan *scan, const char *buf, size_t len,
-		    idle_proc_pid_fn fn, void *arg)
-{
-	size_t i;
-	int rc;
-
-	for (i = 0; i < len; i++) {
-		if (buf[i] >= '0' && buf[i] <= '9') {
-			scan->value = scan->value * 10 + (unsigned long)(buf[i] - '0');
-			if (scan->value > INT_MAX) {
-				scan->overflow = true;
-				scan->value = 0;
-			}
-			scan->in_number = true;
-			continue;
-		}
-		rc = scan_flush(scan, fn, arg);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
-int
-idle_proc_scan_end(struct idle_proc_pid_scan *scan, idle_proc_pid_fn fn, void *arg)
-{
-	return scan_flush(scan, fn, arg);
-}
-
-/* ENOENT and ESRCH both mean the process has gone. */
-static int
-gone(int err)
+idle_proc_gone(int err)
 {
 	return err == ENOENT || err == ESRCH ? ESRCH : err;
 }
@@ -345,26 +219,32 @@ static int
 open_at(int proc_fd, const char *path, int *fd)
 {
 	*fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	return *fd < 0 ? gone(errno) : 0;
+	return *fd < 0 ? idle_proc_gone(errno) : 0;
+}
+
+int
+idle_proc_read_some(int fd, char *buf, size_t size, size_t *n)
+{
+	ssize_t got;
+
+	do
+		got = read(fd, buf, size);
+	while (got < 0 && errno == EINTR);
+	*n = got > 0 ? (size_t)got : 0;
+	return got < 0 ? idle_proc_gone(errno) : 0;
 }
 
 /* Reads up to size bytes of an open file, then closes it.  Returns 0 or errno. */
 static int
 read_close(int fd, char *buf, size_t size, size_t *len)
 {
-	ssize_t n;
+	size_t n = 1;
 	int rc = 0;
 
 	*len = 0;
-	while (*len < size) {
-		n = read(fd, buf + *len, size - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = gone(errno);
-		if (n <= 0)
-			break;
-		*len += (size_t)n;
+	while (rc == 0 && n > 0 && *len < size) {
+		rc = idle_proc_read_some(fd, buf + *len, size - *len, &n);
+		*len += n;
 	}
 	if (close(fd) != 0 && rc == 0)
 		rc = errno;
@@ -399,7 +279,7 @@ idle_proc_exists(int proc_fd, pid_t pid)
 		return ESRCH;
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return ENAMETOOLONG;
-	return fstatat(proc_fd, path, &st, 0) != 0 ? gone(errno) : 0;
+	return fstatat(proc_fd, path, &st, 0) != 0 ? idle_proc_gone(errno) : 0;
 }
 
 int
@@ -434,107 +314,4 @@ int
 idle_proc_read_cmdline(int proc_fd, pid_t pid, char *buf, size_t size, size_t *len)
 {
 	return read_pid_file(proc_fd, pid, "cmdline", buf, size, len);
-}
-
-/* Feeds the children file of one thread to fn.  ENOENT when the file is missing. */
-static int
-thread_children(int proc_fd, const char *path, idle_proc_pid_fn fn, void *arg)
-{
-	struct idle_proc_pid_scan scan = {0};
-	char buf[CHILDREN_BUF];
-	ssize_t n;
-	int rc = 0;
-	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return errno;
-	while (rc == 0) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = gone(errno);
-		if (n <= 0)
-			break;
-		rc = idle_proc_scan_pids(&scan, buf, (size_t)n, fn, arg);
-	}
-	if (rc == 0)
-		rc = idle_proc_scan_end(&scan, fn, arg);
-	if (close(fd) != 0 && rc == 0)
-		rc = errno;
-	return rc;
-}
-
-/* One thread's children; a thread gone meanwhile is fine, a live one without the file is not. */
-static int
-task_children(int proc_fd, pid_t pid, const char *tid, idle_proc_pid_fn fn, void *arg)
-{
-	char task[64];
-	char path[80];
-	struct stat st;
-	int n = snprintf(task, sizeof(task), "%d/task/%s", (int)pid, tid);
-	int m = snprintf(path, sizeof(path), "%s/children", task);
-	int rc;
-
-	if (n < 0 || (size_t)n >= sizeof(task) || m < 0 || (size_t)m >= sizeof(path))
-		return ENAMETOOLONG;
-	rc = thread_children(proc_fd, path, fn, arg);
-	if (rc != ENOENT)
-		return rc == ESRCH ? 0 : rc;
-	return fstatat(proc_fd, task, &st, 0) == 0 ? ENOTSUP : 0;
-}
-
-/* Opens proc_fd/PID/task as a directory stream. */
-static int
-open_tasks(int proc_fd, pid_t pid, DIR **dir)
-{
-	char path[48];
-	int n = snprintf(path, sizeof(path), "%d/task", (int)pid);
-	int fd;
-
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return ENAMETOOLONG;
-	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return gone(errno);
-	*dir = fdopendir(fd);
-	if (*dir == NULL) {
-		int err = errno;
-
-		close(fd);
-		return err;
-	}
-	return 0;
-}
-
-/* Feeds the children of every thread listed in dir to fn. */
-static int
-each_task(int proc_fd, pid_t pid, DIR *dir, idle_proc_pid_fn fn, void *arg)
-{
-	struct dirent *ent;
-	int rc = 0;
-
-	while (rc == 0) {
-		errno = 0;
-		ent = readdir(dir);
-		if (ent == NULL)
-			return gone(errno);
-		if (ent->d_name[0] >= '0' && ent->d_name[0] <= '9')
-			rc = task_children(proc_fd, pid, ent->d_name, fn, arg);
-	}
-	return rc;
-}
-
-int
-idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg)
-{
-	DIR *dir;
-	int rc = open_tasks(proc_fd, pid, &dir);
-
-	if (rc != 0)
-		return rc;
-	rc = each_task(proc_fd, pid, dir, fn, arg);
-	if (closedir(dir) != 0 && rc == 0)
-		rc = errno;
-	return rc;
 }

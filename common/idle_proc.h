@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* /proc/PID files: pure parsers of their text, and the few reads the sessions need. */
+/* /proc/PID files: pure parsers of stat and status, and reads of one process' files. */
 #ifndef IDLE_PROC_H
 #define IDLE_PROC_H
 
@@ -41,39 +41,6 @@ int idle_proc_parse_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid);
 bool idle_proc_tty_is(int tty_nr, dev_t rdev);
 
 /*
- * The first word of what procps w 4.0.2 shows as WHAT for a process, from the len bytes of its
- * cmdline and its comm.  libproc2 drops trailing NULs, turns the other NULs and newlines into
- * spaces and drops one final space; an empty cmdline shows "[comm]", one that ends up empty
- * "?".  The word is what follows leading spaces up to the next space, as raw bytes (w's own
- * escaping is left to the renderer), truncated to size - 1 bytes and NUL-terminated; size >= 1.
- * Sets *is_dash when the whole WHAT is "-", which w treats as "nothing found yet".
- * Returns the word's length.  Pure.
- */
-size_t idle_proc_what_word(const char *cmdline, size_t len, const char *comm, char *word,
-			   size_t size, bool *is_dash);
-
-/* Called with each pid of a children file; a non-zero return stops the scan and is returned. */
-typedef int (*idle_proc_pid_fn)(void *arg, pid_t pid);
-
-/* State of a scan of space-separated decimal pids fed in pieces; zero-initialise it. */
-struct idle_proc_pid_scan {
-	unsigned long value;
-	bool in_number;
-	bool overflow;
-};
-
-/*
- * Feeds len bytes of a children file to the scan, calling fn for each complete pid; a pid may
- * be split across calls.  Bytes other than digits separate; a number out of pid range is
- * skipped.  Returns 0 or fn's first non-zero return.  Pure.
- */
-int idle_proc_scan_pids(struct idle_proc_pid_scan *scan, const char *buf, size_t len,
-			idle_proc_pid_fn fn, void *arg);
-
-/* Ends a scan: calls fn for a pid still pending.  Returns 0 or fn's return. */
-int idle_proc_scan_end(struct idle_proc_pid_scan *scan, idle_proc_pid_fn fn, void *arg);
-
-/*
  * The reads below take proc_fd, an open directory such as /proc, so tests use fixture trees.
  * Each returns 0, ESRCH when the process is gone (its files ENOENT or ESRCH, or empty: a normal
  * race with exit, not an error), or another positive errno.  Reentrant.
@@ -91,15 +58,14 @@ int idle_proc_read_uids(int proc_fd, pid_t pid, uid_t *ruid, uid_t *euid);
 /*
  * Reads at most size bytes of proc_fd/PID/cmdline into buf, *len set to the bytes read.
  * Can block while the process is stuck in the kernel holding its memory map lock: call it once
- * per exec and cache (the sessions sampler does).
+ * per exec and cache (idle_what does).
  */
 int idle_proc_read_cmdline(int proc_fd, pid_t pid, char *buf, size_t size, size_t *len);
 
-/*
- * Calls fn with each child of each thread of pid, from proc_fd/PID/task/TID/children
- * (CONFIG_PROC_CHILDREN).  A thread exiting meanwhile is skipped.  Returns 0, ESRCH, ENOTSUP
- * when a live thread has no children file, fn's non-zero return, or another errno.
- */
-int idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg);
+/* One read(2) of at most size bytes, retried on EINTR; *n is 0 at end of file.  0 or errno. */
+int idle_proc_read_some(int fd, char *buf, size_t size, size_t *n);
+
+/* ESRCH for ENOENT and ESRCH, which both mean the process has gone; err itself otherwise. */
+int idle_proc_gone(int err);
 
 #endif

@@ -9,18 +9,6 @@
 #include "idle_pts.h"
 #include "idle_time.h"
 
-void
-idle_pts_scan_init(struct idle_pts_scan *scan)
-{
-	memset(scan, 0, sizeof(*scan));
-}
-
-bool
-idle_pts_is_ptmx(const char *name)
-{
-	return strcmp(name, "ptmx") == 0;
-}
-
 /* Keeps the later of *newest and t; the first time seen always wins. */
 static void
 keep_newest(struct timespec *newest, const struct timespec *t, bool first)
@@ -29,45 +17,57 @@ keep_newest(struct timespec *newest, const struct timespec *t, bool first)
 		*newest = *t;
 }
 
-void
-idle_pts_scan_add(struct idle_pts_scan *scan, const char *name, const struct stat *st)
+/* Adds one character device's times; ptmx counts only for the newest mtime. */
+static void
+scan_add(struct idle_pts_scan *scan, bool ptmx, const struct stat *st)
 {
 	keep_newest(&scan->newest_mtime, &st->st_mtim, scan->entries == 0);
 	scan->entries++;
-	if (idle_pts_is_ptmx(name))
+	if (ptmx)
 		return;
 	keep_newest(&scan->newest_input, &st->st_atim, scan->terminals == 0);
 	keep_newest(&scan->newest_output, &st->st_mtim, scan->terminals == 0);
 	scan->terminals++;
 }
 
-/* Stats one entry relative to the open directory and adds it. */
+/* Stats one entry relative to the open directory and adds it when it is a device. */
 static int
 scan_entry(DIR *dir, const char *name, struct idle_pts_scan *scan, idle_pts_terminal_fn each,
 	   void *arg)
 {
 	struct stat st;
+	bool ptmx;
 
-	/* No AT_SYMLINK_NOFOLLOW: like the seed's os.stat, a link counts by its target. */
-	if (fstatat(dirfd(dir), name, &st, 0) != 0)
-		return errno;
-	idle_pts_scan_add(scan, name, &st);
-	if (each != NULL && !idle_pts_is_ptmx(name))
+	/* No AT_SYMLINK_NOFOLLOW: like the Python exporter's os.stat, a link counts by its target. */
+	if (fstatat(dirfd(dir), name, &st, 0) != 0) {
+		/* Gone since readdir, dangling, a loop: one entry, not the whole directory. */
+		scan->skipped++;
+		return 0;
+	}
+	if (!S_ISCHR(st.st_mode))
+		return 0;
+	ptmx = strcmp(name, "ptmx") == 0;
+	scan_add(scan, ptmx, &st);
+	if (each != NULL && !ptmx)
 		return each(arg, name, &st);
 	return 0;
 }
 
-int
-idle_pts_read(const char *path, struct idle_pts_scan *scan, idle_pts_terminal_fn each, void *arg)
+/* Scans the directory of fd, which it closes.  Returns 0 or an errno. */
+static int
+scan_fd(int fd, struct idle_pts_scan *scan, idle_pts_terminal_fn each, void *arg)
 {
 	struct dirent *entry;
 	DIR *dir;
 	int err = 0;
 
-	idle_pts_scan_init(scan);
-	dir = opendir(path);
-	if (dir == NULL)
-		return errno;
+	memset(scan, 0, sizeof(*scan));
+	dir = fdopendir(fd);
+	if (dir == NULL) {
+		err = errno;
+		(void)close(fd);
+		return err;
+	}
 	for (;;) {
 		errno = 0;
 		entry = readdir(dir);
@@ -84,4 +84,29 @@ idle_pts_read(const char *path, struct idle_pts_scan *scan, idle_pts_terminal_fn
 	if (closedir(dir) != 0 && err == 0)
 		err = errno;
 	return err;
+}
+
+int
+idle_pts_read(const char *path, struct idle_pts_scan *scan, idle_pts_terminal_fn each, void *arg)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		memset(scan, 0, sizeof(*scan));
+		return errno;
+	}
+	return scan_fd(fd, scan, each, arg);
+}
+
+int
+idle_pts_read_fd(int dir_fd, struct idle_pts_scan *scan, idle_pts_terminal_fn each, void *arg)
+{
+	/* A new open file description: its own offset, so dir_fd is left where it was. */
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		memset(scan, 0, sizeof(*scan));
+		return errno;
+	}
+	return scan_fd(fd, scan, each, arg);
 }

@@ -8,34 +8,39 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* What one pass over the pts directory found. */
+/*
+ * What one pass over the pts directory found.  Only character devices count: the terminals,
+ * and ptmx, the multiplexer, which is no terminal but whose mtime the Python exporter counted.
+ * Directories, FIFOs, sockets and regular files are neither and are left out.
+ */
 struct idle_pts_scan {
-	size_t entries;                 /* every entry but . and .., ptmx included */
-	struct timespec newest_mtime;   /* over all entries: the seed's user_input_idle_time */
-	size_t terminals;               /* entries other than ptmx */
+	size_t entries;                 /* character devices: the terminals and ptmx */
+	struct timespec newest_mtime;   /* over entries: the Python exporter's user_input_idle_time */
+	size_t terminals;               /* character devices other than ptmx */
 	struct timespec newest_input;   /* newest atime over terminals */
 	struct timespec newest_output;  /* newest mtime over terminals */
+	size_t skipped;                 /* entries that could not be stat'ed (gone, dangling, loops) */
 };
 
-/* Called for each terminal (not ptmx) found; returns 0 or an errno that stops the scan. */
+/* Called for each terminal found; returns 0 or an errno that stops the scan. */
 typedef int (*idle_pts_terminal_fn)(void *arg, const char *name, const struct stat *st);
 
-/* Empties a scan. */
-void idle_pts_scan_init(struct idle_pts_scan *scan);
-
-/* True when name is the pty multiplexer, which is no terminal. */
-bool idle_pts_is_ptmx(const char *name);
-
-/* Adds one entry's times to the scan; pure. */
-void idle_pts_scan_add(struct idle_pts_scan *scan, const char *name, const struct stat *st);
-
 /*
- * Reads every entry of dir into scan (initialised here), calling each (may be NULL) per
- * terminal.  Returns 0, or a positive errno: the directory could not be opened or read, or an
- * entry could not be stat'ed (one vanishing between readdir and stat included); then scan is
- * incomplete and must not be used.  Reentrant.
+ * Reads every entry of the directory dir into scan (initialised here), calling each (may be
+ * NULL) per terminal.  Symbolic links count by their target, as the Python exporter's os.stat
+ * did; an entry that cannot be stat'ed is counted in scan->skipped, not an error.  Returns 0,
+ * each's non-zero return, or a positive errno when the directory could not be opened or read
+ * (then scan is incomplete and must not be used).  Reentrant.
  */
 int idle_pts_read(const char *dir, struct idle_pts_scan *scan, idle_pts_terminal_fn each,
 		  void *arg);
+
+/*
+ * idle_pts_read of the directory open as dir_fd (O_PATH is fine), which is neither moved nor
+ * closed: the scan reads through a descriptor of its own, so a held fd can be scanned at
+ * every poll.  Returns as idle_pts_read.  Reentrant.
+ */
+int idle_pts_read_fd(int dir_fd, struct idle_pts_scan *scan, idle_pts_terminal_fn each,
+		     void *arg);
 
 #endif

@@ -69,7 +69,8 @@ idle_sampler_new(const struct idle_sampler_config *config)
 	sampler->window = idle_window_new(config->window);
 	sampler->users = idle_users_new();
 	if (config->sessions)
-		sampler->sessions = idle_sessions_new(&paths);
+		/* Its own cache: sessions are sampled on another thread than the terminals. */
+		sampler->sessions = idle_sessions_new(&paths, NULL);
 	if (sampler->pts_dir == NULL || sampler->dev_dir == NULL || sampler->utmp_file == NULL ||
 	    sampler->proc_dir == NULL || sampler->window == NULL || sampler->users == NULL ||
 	    (config->sessions && sampler->sessions == NULL)) {

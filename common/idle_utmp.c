@@ -2,13 +2,13 @@
 /* utmp login records: parsed from raw bytes, and read from the file without getutxent. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utmpx.h>
 
+#include "idle_array.h"
 #include "idle_utmp.h"
 
 /* The layout is the C library's; offsets come from its header, never from guesses. */
@@ -18,6 +18,8 @@ _Static_assert(sizeof(((struct utmpx *)0)->ut_user) < IDLE_USER_MAX, "ut_user fi
 
 /* Records read per read(2): 24 KiB on the stack. */
 #define CHUNK_RECORDS 64
+/* utmp whose mtime is this recent is read again even if it looks unchanged (coarse mtimes). */
+#define RACY_SECONDS 2
 
 /* Copies a fixed-size field that may lack a NUL; dst holds at least len + 1 bytes. */
 static void
@@ -46,26 +48,6 @@ idle_utmp_parse(const unsigned char *bytes, struct idle_utmp_record *record)
 		   sizeof(((struct utmpx *)0)->ut_user));
 }
 
-/* Makes room for one more record.  Returns 0, ENOMEM or EFBIG. */
-static int
-list_reserve(struct idle_utmp_list *list)
-{
-	struct idle_utmp_record *grown;
-	size_t cap;
-
-	if (list->len < list->cap)
-		return 0;
-	if (list->len >= IDLE_UTMP_MAX_LOGINS)
-		return EFBIG;
-	cap = list->cap == 0 ? 16 : list->cap * 2;
-	grown = realloc(list->records, cap * sizeof(*grown));
-	if (grown == NULL)
-		return ENOMEM;
-	list->records = grown;
-	list->cap = cap;
-	return 0;
-}
-
 int
 idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *list)
 {
@@ -84,10 +66,12 @@ idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *list)
 			return EINVAL;
 		if (record.type != IDLE_UTMP_USER_PROCESS || record.user[0] == '\0')
 			continue;
-		rc = list_reserve(list);
+		if (list->len >= IDLE_UTMP_MAX_LOGINS)
+			return EFBIG;
+		rc = idle_array_push(&list->records, &list->len, &list->cap, &record,
+				     sizeof(record));
 		if (rc != 0)
 			return rc;
-		list->records[list->len++] = record;
 	}
 	return 0;
 }
@@ -153,6 +137,55 @@ idle_utmp_read_logins(const char *path, struct idle_utmp_list *list)
 		rc = errno;
 	if (rc != 0)
 		list->len = 0;
+	return rc;
+}
+
+/* True when st matches the stamp and is old enough for its mtime to be trusted. */
+static bool
+stamp_matches(const struct idle_utmp_stamp *stamp, const struct stat *st,
+	      const struct timespec *now)
+{
+	return stamp->valid && stamp->dev == st->st_dev && stamp->ino == st->st_ino &&
+	       stamp->size == st->st_size && stamp->mtime.tv_sec == st->st_mtim.tv_sec &&
+	       stamp->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+	       stamp->ctime.tv_sec == st->st_ctim.tv_sec &&
+	       stamp->ctime.tv_nsec == st->st_ctim.tv_nsec &&
+	       now->tv_sec - st->st_mtim.tv_sec > RACY_SECONDS;
+}
+
+int
+idle_utmp_read_changed(const char *path, const struct timespec *now,
+		       struct idle_utmp_stamp *stamp, struct idle_utmp_list *list)
+{
+	struct stat st;
+	bool stamped;
+	int rc;
+
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT) {
+			stamp->valid = false;
+			list->len = 0;
+			return 0;
+		}
+		/* The read below reports the same error, with its own errno. */
+		stamped = false;
+	} else {
+		stamped = S_ISREG(st.st_mode);
+	}
+	if (stamped && stamp_matches(stamp, &st, now)) {
+		if (stamp->rc != 0)
+			list->len = 0;
+		return stamp->rc;
+	}
+	stamp->valid = false;
+	rc = idle_utmp_read_logins(path, list);
+	/* Removed between the stat and the open: as empty as if it never was. */
+	if (rc == ENOENT)
+		return 0;
+	/* Stamped before the read: a write during or after it changes the file's stamp. */
+	if (stamped && (rc == 0 || rc == EINVAL || rc == EFBIG))
+		*stamp = (struct idle_utmp_stamp){true, st.st_dev, st.st_ino, st.st_size,
+						  st.st_mtim, st.st_ctim, rc};
 	return rc;
 }
 

@@ -3,8 +3,10 @@
 #ifndef IDLE_UTMP_H
 #define IDLE_UTMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "idle_snapshot.h"
 
@@ -54,6 +56,28 @@ int idle_utmp_parse_logins(const void *buf, size_t len, struct idle_utmp_list *l
  * Reentrant: the caller owns list.
  */
 int idle_utmp_read_logins(const char *path, struct idle_utmp_list *list);
+
+/* What the logins were last read from; zero-initialise it. */
+struct idle_utmp_stamp {
+	bool valid;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct timespec ctime;
+	int rc; /* what that read returned: 0, or the garbage it found */
+};
+
+/*
+ * idle_utmp_read_logins, unless the file has the stamp of the last read (device, inode, size,
+ * mtime and ctime, with an mtime more than 2 s before now: coarse mtimes are not trusted
+ * sooner): then one stat, no read, and list and the return value are those of that read, a
+ * garbage file (EINVAL, EFBIG) included.  A file that does not exist (ENOENT) is an empty one:
+ * list empty, 0.  Returns 0 or a positive errno; list is empty on error.  Reentrant: the
+ * caller owns stamp and list.
+ */
+int idle_utmp_read_changed(const char *path, const struct timespec *now,
+			   struct idle_utmp_stamp *stamp, struct idle_utmp_list *list);
 
 /* Frees the records and zeroes the list; a zeroed list is fine. */
 void idle_utmp_list_free(struct idle_utmp_list *list);

@@ -2,11 +2,13 @@
 # common/: the sampling library, libc only, linked into both front ends and the tests.
 noinst_LTLIBRARIES += common/libidle.la
 common_libidle_la_SOURCES = \
+	common/idle_array.c common/idle_array.h \
 	common/idle_buf.c common/idle_buf.h \
 	common/idle_expo.c common/idle_expo.h \
 	common/idle_label.c common/idle_label.h \
 	common/idle_metrics.c common/idle_metrics.h \
 	common/idle_proc.c common/idle_proc.h \
+	common/idle_proc_children.c common/idle_proc_children.h \
 	common/idle_publisher.c common/idle_publisher.h \
 	common/idle_pts.c common/idle_pts.h \
 	common/idle_sampler.c common/idle_sampler.h \
@@ -15,5 +17,6 @@ common_libidle_la_SOURCES = \
 	common/idle_time.c common/idle_time.h \
 	common/idle_users.c common/idle_users.h \
 	common/idle_utmp.c common/idle_utmp.h \
+	common/idle_what.c common/idle_what.h \
 	common/idle_window.c common/idle_window.h
 common_libidle_la_LIBADD = -lm -lpthread

@@ -14,6 +14,8 @@
 #include "check_run.h"
 #include "fixture.h"
 #include "idle_proc.h"
+#include "idle_proc_children.h"
+#include "idle_what.h"
 #include "idle_snapshot.h"
 
 /* Fields 9 to 21 and 23 to 51 of a real stat line, around the start time (field 22). */
@@ -186,7 +188,7 @@ START_TEST(test_what_word)
 	char word[IDLE_LABEL_MAX + 1];
 	size_t size = c->size ? c->size : sizeof(word);
 	bool dash = !c->dash;
-	size_t len = idle_proc_what_word(c->cmdline, c->len, c->comm, word, size, &dash);
+	size_t len = idle_what_word(c->cmdline, c->len, c->comm, word, size, &dash);
 
 	ck_assert_msg(strcmp(word, c->word) == 0, "%s: word '%s', want '%s'", c->name, word,
 		      c->word);

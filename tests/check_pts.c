@@ -3,11 +3,15 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "check_run.h"
@@ -25,11 +29,14 @@ struct entry {
 	long mtime_ns;
 };
 
+/* An entry "5" next to the case's devices, which is no terminal (or, LINK, one by its target). */
+enum other { NONE, DANGLING, LOOP, SUBDIR, FIFO, SOCKET, REGULAR, LINK };
+
 struct pts_case {
 	const char *name;
 	struct entry entries[4];
 	size_t nentries;
-	const char *dangling; /* a symlink to nowhere: an entry gone between readdir and stat */
+	enum other other;
 	bool missing_dir;
 	int err;
 	bool has_age;
@@ -38,32 +45,79 @@ struct pts_case {
 	bool has_input;
 	double input;
 	double output;
+	size_t skipped;
 };
+
+#define ONE_TERMINAL {{"0", NOW - 9, 0, NOW - 7, 0}}, 1
 
 static const struct pts_case pts_cases[] = {
 	{"newest mtime wins", {{"0", NOW - 50, 0, NOW - 40, 0}, {"1", NOW - 9, 0, NOW - 7, 0},
-	  {"2", NOW - 3, 0, NOW - 30, 0}}, 3, NULL, false, 0, true, 7, 3, true, 3, 7},
+	  {"2", NOW - 3, 0, NOW - 30, 0}}, 3, NONE, false, 0, true, 7, 3, true, 3, 7, 0},
 	{"ptmx alone: age since mount, no terminal", {{"ptmx", NOW - 900, 0, NOW - 600, 0}}, 1,
-	 NULL, false, 0, true, 600, 0, false, 0, 0},
-	{"ptmx newer than terminals counts for the seed age only",
-	 {{"ptmx", NOW - 5, 0, NOW - 2, 0}, {"4", NOW - 20, 0, NOW - 10, 0}}, 2, NULL, false, 0,
-	 true, 2, 1, true, 20, 10},
-	{"nanoseconds kept", {{"0", NOW - 2, 500000000, NOW - 2, 250000000}}, 1, NULL, false, 0,
-	 true, 1.75, 1, true, 1.5, 1.75},
-	{"future times clamp to zero", {{"0", NOW + 100, 0, NOW + 50, 0}}, 1, NULL, false, 0, true,
-	 0, 1, true, 0, 0},
-	{"empty directory has no age", {{0}}, 0, NULL, false, 0, false, 0, 0, false, 0, 0},
-	{"missing directory is an error", {{0}}, 0, NULL, true, ENOENT, false, 0, 0, false, 0, 0},
-	{"entry vanished before stat is an error", {{"0", NOW - 1, 0, NOW - 1, 0}}, 1, "5", false,
-	 ENOENT, false, 0, 0, false, 0, 0},
+	 NONE, false, 0, true, 600, 0, false, 0, 0, 0},
+	{"ptmx newer than terminals counts for the Python exporter's age only",
+	 {{"ptmx", NOW - 5, 0, NOW - 2, 0}, {"4", NOW - 20, 0, NOW - 10, 0}}, 2, NONE, false, 0,
+	 true, 2, 1, true, 20, 10, 0},
+	{"nanoseconds kept", {{"0", NOW - 2, 500000000, NOW - 2, 250000000}}, 1, NONE, false, 0,
+	 true, 1.75, 1, true, 1.5, 1.75, 0},
+	{"future times clamp to zero", {{"0", NOW + 100, 0, NOW + 50, 0}}, 1, NONE, false, 0, true,
+	 0, 1, true, 0, 0, 0},
+	{"empty directory has no age", {{0}}, 0, NONE, false, 0, false, 0, 0, false, 0, 0, 0},
+	{"missing directory is an error", {{0}}, 0, NONE, true, ENOENT, false, 0, 0, false, 0, 0, 0},
+	{"dangling symlink is skipped and counted", ONE_TERMINAL, DANGLING, false, 0, true, 7, 1,
+	 true, 9, 7, 1},
+	{"symlink loop is skipped and counted", ONE_TERMINAL, LOOP, false, 0, true, 7, 1, true, 9, 7,
+	 1},
+	{"subdirectory is no terminal", ONE_TERMINAL, SUBDIR, false, 0, true, 7, 1, true, 9, 7, 0},
+	{"FIFO is no terminal", ONE_TERMINAL, FIFO, false, 0, true, 7, 1, true, 9, 7, 0},
+	{"socket is no terminal", ONE_TERMINAL, SOCKET, false, 0, true, 7, 1, true, 9, 7, 0},
+	{"regular file is no terminal", ONE_TERMINAL, REGULAR, false, 0, true, 7, 1, true, 9, 7, 0},
+	{"symlink to a terminal counts by its target", ONE_TERMINAL, LINK, false, 0, true, 7, 2,
+	 true, 9, 7, 0},
 };
+
+/* Binds a Unix socket at path, leaving the node behind. */
+static void
+make_socket(const char *path)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_msg(strlen(path) < sizeof(addr.sun_path), "socket path %s too long", path);
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	ck_assert(fd >= 0);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0, "bind %s", path);
+	ck_assert(close(fd) == 0);
+}
+
+/* Makes pts/5 of the given kind; it is older than every entry, so it cannot move an age. */
+static void
+make_other(const struct pts_case *c, const char *root, const char *pts)
+{
+	char *path;
+	int rc = 0;
+
+	if (asprintf(&path, "%s/5", pts) < 0)
+		abort();
+	switch (c->other) {
+	case NONE: break;
+	case DANGLING: rc = symlink("/nonexistent/idle-test", path); break;
+	case LOOP: rc = symlink(path, path); break;
+	case SUBDIR: rc = mkdir(path, 0755); break;
+	case FIFO: rc = mkfifo(path, 0600); break;
+	case SOCKET: make_socket(path); break;
+	case REGULAR: fixture_file(root, "pts/5", NOW - 1, 0, NOW - 1, 0); break;
+	case LINK: rc = symlink("0", path); break;
+	}
+	ck_assert_msg(rc == 0, "%s: make pts/5", c->name);
+	free(path);
+}
 
 /* Builds the case's directory; returns the fixture root, *pts set to the directory to scan. */
 static char *
 build(const struct pts_case *c, char **pts)
 {
 	char *root = fixture_dir();
-	char *link;
 	size_t i;
 
 	if (asprintf(pts, "%s/pts", root) < 0)
@@ -76,16 +130,36 @@ build(const struct pts_case *c, char **pts)
 
 		if (asprintf(&rel, "pts/%s", e->name) < 0)
 			abort();
-		fixture_file(root, rel, e->atime, e->atime_ns, e->mtime, e->mtime_ns);
+		fixture_device(root, rel, e->atime, e->atime_ns, e->mtime, e->mtime_ns);
 		free(rel);
 	}
-	if (c->dangling != NULL) {
-		if (asprintf(&link, "%s/%s", *pts, c->dangling) < 0)
-			abort();
-		ck_assert_msg(symlink("/nonexistent/idle-test", link) == 0, "%s: symlink", c->name);
-		free(link);
-	}
+	make_other(c, root, *pts);
 	return root;
+}
+
+/* The scan of the case's directory, by path and twice from one held fd, agrees with it. */
+static void
+check_scan(const struct pts_case *c, const char *pts)
+{
+	struct idle_pts_scan scan;
+	struct stat st;
+	int fd, i;
+
+	ck_assert_msg(idle_pts_read(pts, &scan, NULL, NULL) == c->err, "%s: read", c->name);
+	if (c->err != 0)
+		return;
+	ck_assert_msg(scan.terminals == c->terminals && scan.skipped == c->skipped,
+		      "%s: terminals %zu skipped %zu", c->name, scan.terminals, scan.skipped);
+	fd = open(pts, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_msg(fd >= 0, "%s: open", c->name);
+	for (i = 0; i < 2; i++) {
+		ck_assert_msg(idle_pts_read_fd(fd, &scan, NULL, NULL) == 0, "%s: read_fd", c->name);
+		ck_assert_msg(scan.terminals == c->terminals && scan.skipped == c->skipped,
+			      "%s: read_fd %d: terminals %zu skipped %zu", c->name, i,
+			      scan.terminals, scan.skipped);
+	}
+	ck_assert_msg(fstat(fd, &st) == 0 && S_ISDIR(st.st_mode), "%s: fd closed", c->name);
+	ck_assert(close(fd) == 0);
 }
 
 static bool
@@ -131,6 +205,7 @@ START_TEST(test_pts_cases)
 		ck_assert_msg(near(snap.host.output_seconds, c->output), "%s: output %.9f", c->name,
 			      snap.host.output_seconds);
 	}
+	check_scan(c, pts);
 	idle_snapshot_free(&snap);
 	idle_sampler_free(sampler);
 	free(pts);
@@ -182,7 +257,7 @@ START_TEST(test_error_reported_once_and_recovers)
 	ck_assert_uint_eq(snap.errors[IDLE_SOURCE_PTS], 3);
 	ck_assert(!snap.host.has_pts_age);
 
-	fixture_file(root, "pts/0", NOW - 4, 0, NOW - 4, 0);
+	fixture_device(root, "pts/0", NOW - 4, 0, NOW - 4, 0);
 	idle_sampler_poll(sampler, &now, &snap);
 	ck_assert_int_eq(reports.count, 2);
 	ck_assert_int_eq(reports.last_err, 0);
@@ -211,7 +286,7 @@ START_TEST(test_average_over_polls)
 
 	if (asprintf(&pts, "%s/pts", root) < 0)
 		abort();
-	fixture_file(root, "pts/0", NOW, 0, NOW, 0);
+	fixture_device(root, "pts/0", NOW, 0, NOW, 0);
 	idle_sampler_config_defaults(&config);
 	config.pts_dir = pts;
 	config.sessions = false;
@@ -245,12 +320,12 @@ START_TEST(test_terminal_list)
 
 	if (asprintf(&pts, "%s/pts", root) < 0)
 		abort();
-	fixture_file(root, "pts/10", NOW - 1, 0, NOW - 2, 0);
+	fixture_device(root, "pts/10", NOW - 1, 0, NOW - 2, 0);
 	/* Invalid UTF-8 would be repaired into one label for both: counted, not listed. */
-	fixture_file(root, "pts/\xff", NOW, 0, NOW, 0);
-	fixture_file(root, "pts/\xfe", NOW, 0, NOW, 0);
-	fixture_file(root, "pts/2", NOW - 3, 0, NOW - 4, 0);
-	fixture_file(root, "pts/ptmx", NOW, 0, NOW, 0);
+	fixture_device(root, "pts/\xff", NOW, 0, NOW, 0);
+	fixture_device(root, "pts/\xfe", NOW, 0, NOW, 0);
+	fixture_device(root, "pts/2", NOW - 3, 0, NOW - 4, 0);
+	fixture_device(root, "pts/ptmx", NOW, 0, NOW, 0);
 	idle_sampler_config_defaults(&config);
 	config.pts_dir = pts;
 	config.sessions = false;
@@ -284,6 +359,11 @@ main(void)
 {
 	Suite *s = suite_create("pts");
 	TCase *tc = tcase_create("pts");
+
+	if (!fixture_can_mknod()) {
+		puts("check_pts: cannot make device nodes (needs root or CAP_MKNOD): skipped");
+		return 77;
+	}
 
 	tcase_add_loop_test(tc, test_pts_cases, 0, sizeof(pts_cases) / sizeof(pts_cases[0]));
 	tcase_add_test(tc, test_error_reported_once_and_recovers);

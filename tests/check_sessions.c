@@ -4,6 +4,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 
 #define NOW 1700000000L
 #define MAX_REC 8
-#define MAX_PROC 8
+#define MAX_PROC 48
 #define MAX_TTY 6
 /* Users that exist on every Debian system, and one that does not. */
 #define ROOT 0
@@ -256,8 +257,9 @@ static const struct scase cases[] = {
 	 .procs = {SHELL(100, 100, 1000)},
 	 .ttys = {{"pts/7", 4}, {"pts/999", 2}},
 	 .count = 1000, .has_idle = true, .idle = 2, .process = "-bash"},
-	{.name = "missing utmp is an error",
-	 .missing = NO_UTMP, .rc = ENOENT, .err_utmp = ENOENT, .fails = true, .process = ""},
+	{.name = "missing utmp is an empty one",
+	 .procs = {SHELL(100, 100, 1000)}, .ttys = {{"pts/1", 3}},
+	 .missing = NO_UTMP, .count = 0, .process = ""},
 	{.name = "missing proc directory is an error",
 	 .recs = {REC(100, "pts/1")}, .ttys = {{"pts/1", 3}},
 	 .missing = NO_PROC, .rc = ENOENT, .err_proc = ENOENT, .fails = true, .process = ""},
@@ -473,11 +475,11 @@ build(const struct scase *c, struct idle_sessions_paths *paths, char *owned[3])
 	return root;
 }
 
-/* Frees what a test made: the sampler, the snapshot, the fixture paths and the tree. */
+/* Frees what a test made: the sampler, the values, the fixture paths and the tree. */
 static void
-teardown(struct idle_sessions *s, struct idle_snapshot *snap, char *owned[3], char *root)
+teardown(struct idle_sessions *s, struct idle_session_values *snap, char *owned[3], char *root)
 {
-	idle_snapshot_free(snap);
+	memset(snap, 0, sizeof(*snap));
 	idle_sessions_free(s);
 	free(owned[0]);
 	free(owned[1]);
@@ -486,21 +488,21 @@ teardown(struct idle_sessions *s, struct idle_snapshot *snap, char *owned[3], ch
 }
 
 static void
-check_snapshot(const struct scase *c, const struct idle_snapshot *snap)
+check_snapshot(const struct scase *c, const struct idle_session_values *snap)
 {
-	ck_assert_msg(snap->sessions.has_sessions == !c->fails, "%s: has_sessions", c->name);
-	ck_assert_msg(strcmp(snap->sessions.w_process, c->process) == 0, "%s: process '%s', want '%s'",
-		      c->name, snap->sessions.w_process, c->process);
+	ck_assert_msg(snap->has_sessions == !c->fails, "%s: has_sessions", c->name);
+	ck_assert_msg(strcmp(snap->w_process, c->process) == 0, "%s: process '%s', want '%s'",
+		      c->name, snap->w_process, c->process);
 	if (c->fails) {
-		ck_assert_msg(!snap->sessions.has_w_idle, "%s: has_w_idle on failure", c->name);
+		ck_assert_msg(!snap->has_w_idle, "%s: has_w_idle on failure", c->name);
 		return;
 	}
-	ck_assert_msg(snap->sessions.session_count == c->count, "%s: count %zu, want %zu", c->name,
-		      snap->sessions.session_count, c->count);
-	ck_assert_msg(snap->sessions.has_w_idle == c->has_idle, "%s: has_w_idle", c->name);
+	ck_assert_msg(snap->session_count == c->count, "%s: count %zu, want %zu", c->name,
+		      snap->session_count, c->count);
+	ck_assert_msg(snap->has_w_idle == c->has_idle, "%s: has_w_idle", c->name);
 	if (c->has_idle)
-		ck_assert_msg(fabs(snap->sessions.w_idle_seconds - c->idle) < 1e-9,
-			      "%s: idle %.9f, want %.9f", c->name, snap->sessions.w_idle_seconds, c->idle);
+		ck_assert_msg(fabs(snap->w_idle_seconds - c->idle) < 1e-9,
+			      "%s: idle %.9f, want %.9f", c->name, snap->w_idle_seconds, c->idle);
 }
 
 START_TEST(test_sessions_cases)
@@ -510,17 +512,17 @@ START_TEST(test_sessions_cases)
 	struct timespec now = {NOW, 0};
 	struct idle_sessions_paths paths;
 	struct idle_sessions *s;
-	struct idle_snapshot snap;
+	struct idle_session_values snap;
 	char *owned[3];
 	char *root = build(c, &paths, owned);
 	int rc;
 
-	s = idle_sessions_new(&paths);
+	s = idle_sessions_new(&paths, NULL);
 	ck_assert_msg(s != NULL, "%s: new", c->name);
-	idle_snapshot_init(&snap);
-	snap.sessions.has_w_idle = true;
-	memcpy(snap.sessions.w_process, "stale", 6);
-	rc = idle_sessions_sample(s, &now, &snap.sessions, err);
+	memset(&snap, 0, sizeof(snap));
+	snap.has_w_idle = true;
+	memcpy(snap.w_process, "stale", 6);
+	rc = idle_sessions_sample(s, &now, &snap, err);
 	ck_assert_msg(rc == c->rc, "%s: rc %d, want %d", c->name, rc, c->rc);
 	ck_assert_msg(err[IDLE_SOURCE_UTMP] == c->err_utmp && err[IDLE_SOURCE_DEV] == c->err_dev &&
 			  err[IDLE_SOURCE_PROC] == c->err_proc,
@@ -532,6 +534,27 @@ START_TEST(test_sessions_cases)
 }
 END_TEST
 
+/* A passwd database where root is uid 0, counting its name lookups. */
+static int
+count_by_uid(void *arg, uid_t uid, char *name, size_t size)
+{
+	(void)arg;
+	(void)uid;
+	(void)name;
+	(void)size;
+	return ESRCH;
+}
+
+static int
+count_by_name(void *arg, const char *name, uid_t *uid)
+{
+	(*(size_t *)arg)++;
+	if (strcmp(name, "root") != 0)
+		return ESRCH;
+	*uid = 0;
+	return 0;
+}
+
 /* Rewrites a file of a fake process in place. */
 static void
 rewrite(const char *proc, const char *rel, const char *content, size_t len)
@@ -541,14 +564,14 @@ rewrite(const char *proc, const char *rel, const char *content, size_t len)
 
 /* Samples and returns the label. */
 static const char *
-label(struct idle_sessions *s, struct idle_snapshot *snap)
+label(struct idle_sessions *s, struct idle_session_values *snap)
 {
 	struct timespec now = {NOW, 0};
 	int err[IDLE_SOURCE_COUNT] = {0};
 
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap->sessions, err), 0);
-	ck_assert(snap->sessions.has_w_idle);
-	return snap->sessions.w_process;
+	ck_assert_int_eq(idle_sessions_sample(s, &now, snap, err), 0);
+	ck_assert(snap->has_w_idle);
+	return snap->w_process;
 }
 
 /* A cmdline is read once per exec: rewriting it in place shows only after an exec. */
@@ -561,13 +584,13 @@ START_TEST(test_cmdline_read_once_per_exec)
 	    .ttys = {{"pts/1", 3}},
 	};
 	struct idle_sessions_paths paths;
-	struct idle_snapshot snap;
+	struct idle_session_values snap;
 	char *owned[3];
 	char *root = build(&c, &paths, owned);
-	struct idle_sessions *s = idle_sessions_new(&paths);
+	struct idle_sessions *s = idle_sessions_new(&paths, NULL);
 	struct fproc exec = c.procs[1];
 
-	idle_snapshot_init(&snap);
+	memset(&snap, 0, sizeof(snap));
 	ck_assert_str_eq(label(s, &snap), "vim");
 	rewrite(owned[2], "101/cmdline", "edited\0", 7);
 	ck_assert_str_eq(label(s, &snap), "vim");
@@ -601,23 +624,28 @@ START_TEST(test_session_ends)
 	struct timespec now = {NOW, 0};
 	int err[IDLE_SOURCE_COUNT] = {0};
 	struct idle_sessions_paths paths;
-	struct idle_snapshot snap;
+	struct idle_session_values snap;
 	char *owned[3];
 	char *root = build(&c, &paths, owned);
-	struct idle_sessions *s = idle_sessions_new(&paths);
+	struct idle_sessions *s = idle_sessions_new(&paths, NULL);
 
-	idle_snapshot_init(&snap);
+	memset(&snap, 0, sizeof(snap));
 	ck_assert_str_eq(label(s, &snap), "-bash");
 	fixture_remove(path_of(owned[2], "100"));
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
-	ck_assert(snap.sessions.has_sessions);
-	ck_assert_uint_eq(snap.sessions.session_count, 0);
-	ck_assert(!snap.sessions.has_w_idle);
-	ck_assert_str_eq(snap.sessions.w_process, "");
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert(snap.has_sessions);
+	ck_assert_uint_eq(snap.session_count, 0);
+	ck_assert(!snap.has_w_idle);
+	ck_assert_str_eq(snap.w_process, "");
+	/* A utmp that goes away is an empty one: no session, no error. */
+	put_proc(owned[2], &c, &c.procs[0]);
+	ck_assert_str_eq(label(s, &snap), "-bash");
 	unlink(owned[0]);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), ENOENT);
-	ck_assert(!snap.sessions.has_sessions);
-	ck_assert_int_eq(err[IDLE_SOURCE_UTMP], ENOENT);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert(snap.has_sessions);
+	ck_assert_uint_eq(snap.session_count, 0);
+	ck_assert(!snap.has_w_idle);
+	ck_assert_int_eq(err[IDLE_SOURCE_UTMP], 0);
 	teardown(s, &snap, owned, root);
 }
 END_TEST
@@ -647,28 +675,165 @@ START_TEST(test_utmp_change_always_seen)
 	struct timespec now = {NOW, 0};
 	int err[IDLE_SOURCE_COUNT] = {0};
 	struct idle_sessions_paths paths;
-	struct idle_snapshot snap;
+	struct idle_session_values snap;
 	char *owned[3];
 	char *root = build(&one, &paths, owned);
-	struct idle_sessions *s = idle_sessions_new(&paths);
+	struct idle_sessions *s = idle_sessions_new(&paths, NULL);
 
-	idle_snapshot_init(&snap);
+	memset(&snap, 0, sizeof(snap));
 	set_times(owned[0], NOW - 100);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
-	ck_assert_uint_eq(snap.sessions.session_count, 1);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
-	ck_assert_uint_eq(snap.sessions.session_count, 1);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert_uint_eq(snap.session_count, 1);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert_uint_eq(snap.session_count, 1);
 	/* Same size, old mtime put back: only the ctime tells. */
 	put_utmp(owned[0], &stale);
 	set_times(owned[0], NOW - 100);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
-	ck_assert_uint_eq(snap.sessions.session_count, 0);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert_uint_eq(snap.session_count, 0);
 	/* A recent mtime is never trusted: the file is read at every poll. */
 	put_utmp(owned[0], &one);
 	set_times(owned[0], NOW);
-	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap.sessions, err), 0);
-	ck_assert_uint_eq(snap.sessions.session_count, 1);
+	ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+	ck_assert_uint_eq(snap.session_count, 1);
 	teardown(s, &snap, owned, root);
+}
+END_TEST
+
+/* Candidates of the cmdline tests: more than the 32 words an older cache held. */
+#define CANDIDATES 40
+
+/* A login shell (its WHAT login_cmd) and CANDIDATES children on its tty, in group pgrp. */
+static void
+many_candidates(struct scase *c, const char *login_cmd, size_t login_len, pid_t pgrp)
+{
+	static char names[CANDIDATES][16];
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->name = "candidates";
+	c->recs[0] = (struct frec)REC(100, "pts/1");
+	c->procs[0] = (struct fproc)SHELL(100, 101, 1000);
+	c->procs[0].cmdline = login_cmd;
+	c->procs[0].cmdline_len = login_len;
+	for (i = 0; i < CANDIDATES; i++) {
+		pid_t pid = (pid_t)(101 + i);
+
+		snprintf(names[i], sizeof(names[i]), "cc%d", (int)pid);
+		c->procs[i + 1] = (struct fproc)PROC(pid, 100, names[i], pgrp, 101,
+						     2000 + (unsigned long long)i, ROOT, "");
+		c->procs[i + 1].cmdline = names[i];
+		c->procs[i + 1].cmdline_len = strlen(names[i]) + 1;
+	}
+	c->ttys[0] = (struct ftty){"pts/1", 3, false};
+}
+
+/* Polls and returns how many cmdline files the poll opened. */
+static size_t
+poll_reads(struct idle_sessions *s, struct idle_session_values *snap, int watch, const char *want)
+{
+	ck_assert_str_eq(label(s, snap), want);
+	return fixture_count_opens(watch, "cmdline");
+}
+
+/* Watches proc/PID of the login and every candidate. */
+static int
+watch_procs(const char *proc)
+{
+	char dir[PATH_MAX];
+	int watch = -1;
+	int i;
+
+	for (i = 100; i <= 100 + CANDIDATES; i++) {
+		snprintf(dir, sizeof(dir), "%s/%d", proc, i);
+		watch = fixture_watch_opens(watch, dir);
+	}
+	return watch;
+}
+
+/*
+ * make -j: CANDIDATES foreground processes, each newer than the last.  Only the one w shows
+ * has its cmdline read, once; the polls after read none.
+ */
+START_TEST(test_cmdline_reads_foreground_candidates)
+{
+	struct scase c;
+	struct idle_sessions_paths paths;
+	struct idle_session_values snap;
+	char *owned[3], *root, want[16];
+	struct idle_sessions *s;
+	int watch, i;
+
+	many_candidates(&c, "-bash", 6, 101);
+	root = build(&c, &paths, owned);
+	s = idle_sessions_new(&paths, NULL);
+	watch = watch_procs(owned[2]);
+	memset(&snap, 0, sizeof(snap));
+	snprintf(want, sizeof(want), "cc%d", 100 + CANDIDATES);
+	ck_assert_uint_le(poll_reads(s, &snap, watch, want), 1);
+	for (i = 0; i < 10; i++)
+		ck_assert_uint_eq(poll_reads(s, &snap, watch, want), 0);
+	ck_assert(close(watch) == 0);
+	teardown(s, &snap, owned, root);
+}
+END_TEST
+
+/* A loop of background jobs: none can win, so only the login's cmdline is read, once. */
+START_TEST(test_cmdline_reads_background_jobs)
+{
+	struct scase c;
+	struct idle_sessions_paths paths;
+	struct idle_session_values snap;
+	char *owned[3], *root;
+	struct idle_sessions *s;
+	int watch, i;
+
+	many_candidates(&c, "-bash", 6, 300);
+	c.procs[0].tpgid = 100;
+	for (i = 1; i <= CANDIDATES; i++)
+		c.procs[i].tpgid = 100;
+	root = build(&c, &paths, owned);
+	s = idle_sessions_new(&paths, NULL);
+	watch = watch_procs(owned[2]);
+	memset(&snap, 0, sizeof(snap));
+	ck_assert_uint_le(poll_reads(s, &snap, watch, "-bash"), 1);
+	for (i = 0; i < 10; i++)
+		ck_assert_uint_eq(poll_reads(s, &snap, watch, "-bash"), 0);
+	ck_assert(close(watch) == 0);
+	teardown(s, &snap, owned, root);
+}
+END_TEST
+
+/* The sessions sampler asks the caller's passwd cache, once a minute per user. */
+START_TEST(test_shared_passwd_cache)
+{
+	static const struct scase c = {
+	    .name = "shared cache",
+	    .recs = {REC(100, "pts/1"), REC(200, "pts/2")},
+	    .procs = {SHELL(100, 100, 1000), SHELL(200, 200, 1000)},
+	    .ttys = {{"pts/1", 3}, {"pts/2", 4}},
+	};
+	struct idle_sessions_paths paths;
+	struct idle_session_values snap;
+	struct timespec now = {NOW, 0};
+	int err[IDLE_SOURCE_COUNT] = {0};
+	char *owned[3];
+	char *root = build(&c, &paths, owned);
+	size_t by_name = 0;
+	struct idle_users_lookup lookup = {count_by_uid, count_by_name, &by_name};
+	struct idle_users *users = idle_users_new_lookup(&lookup);
+	struct idle_sessions *s = idle_sessions_new(&paths, users);
+	int i;
+
+	memset(&snap, 0, sizeof(snap));
+	for (i = 0; i < 30; i++) {
+		now.tv_sec = NOW + i;
+		ck_assert_int_eq(idle_sessions_sample(s, &now, &snap, err), 0);
+		ck_assert_uint_eq(snap.session_count, 2);
+	}
+	ck_assert_uint_eq(by_name, 1);
+	teardown(s, &snap, owned, root);
+	idle_users_free(users);
 }
 END_TEST
 
@@ -677,9 +842,9 @@ START_TEST(test_new_and_free)
 	struct idle_sessions_paths paths = {"/var/run/utmp", NULL, "/proc"};
 
 	errno = 0;
-	ck_assert_ptr_null(idle_sessions_new(&paths));
+	ck_assert_ptr_null(idle_sessions_new(&paths, NULL));
 	ck_assert_int_eq(errno, EINVAL);
-	ck_assert_ptr_null(idle_sessions_new(NULL));
+	ck_assert_ptr_null(idle_sessions_new(NULL, NULL));
 	idle_sessions_free(NULL);
 }
 END_TEST
@@ -695,6 +860,9 @@ main(void)
 	tcase_add_test(tc, test_session_ends);
 	tcase_add_test(tc, test_utmp_change_always_seen);
 	tcase_add_test(tc, test_new_and_free);
+	tcase_add_test(tc, test_cmdline_reads_foreground_candidates);
+	tcase_add_test(tc, test_cmdline_reads_background_jobs);
+	tcase_add_test(tc, test_shared_passwd_cache);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

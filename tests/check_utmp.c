@@ -299,6 +299,103 @@ START_TEST(test_too_many_logins)
 }
 END_TEST
 
+/* Writes n login records of pid 1 and then extra bytes of one more to path, mtime age s ago. */
+static void
+write_logins(const char *path, size_t n, size_t extra, time_t age)
+{
+	struct rec r = {USER_PROCESS, 1, "pts/1", "alice"};
+	struct timespec times[2];
+	struct utmpx u;
+	size_t i;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	ck_assert(fd >= 0);
+	encode(&r, &u);
+	for (i = 0; i < n; i++)
+		write_all(fd, &u, sizeof(u), path);
+	write_all(fd, &u, extra, path);
+	ck_assert(close(fd) == 0);
+	times[0].tv_sec = times[1].tv_sec = time(NULL) - age;
+	times[0].tv_nsec = times[1].tv_nsec = 0;
+	ck_assert(utimensat(AT_FDCWD, path, times, 0) == 0);
+}
+
+/* No utmp file is an empty one, for as long as it is missing; one that appears is read. */
+START_TEST(test_changed_missing_is_empty)
+{
+	char *dir = fixture_dir(), *path;
+	struct idle_utmp_stamp stamp = {0};
+	struct idle_utmp_list list = {0};
+	struct timespec now = {time(NULL), 0};
+
+	ck_assert(asprintf(&path, "%s/utmp", dir) > 0);
+	write_logins(path, 2, 0, 100);
+	ck_assert_int_eq(idle_utmp_read_changed(path, &now, &stamp, &list), 0);
+	ck_assert_uint_eq(list.len, 2);
+	ck_assert(unlink(path) == 0);
+	ck_assert_int_eq(idle_utmp_read_changed(path, &now, &stamp, &list), 0);
+	ck_assert_uint_eq(list.len, 0);
+	ck_assert_int_eq(idle_utmp_read_changed(path, &now, &stamp, &list), 0);
+	ck_assert_uint_eq(list.len, 0);
+	write_logins(path, 1, 0, 100);
+	ck_assert_int_eq(idle_utmp_read_changed(path, &now, &stamp, &list), 0);
+	ck_assert_uint_eq(list.len, 1);
+	/* What is not ENOENT stays an error: a directory in its place. */
+	ck_assert(unlink(path) == 0 && mkdir(path, 0700) == 0);
+	ck_assert_int_eq(idle_utmp_read_changed(path, &now, &stamp, &list), EINVAL);
+	ck_assert_uint_eq(list.len, 0);
+	idle_utmp_list_free(&list);
+	free(path);
+	fixture_remove(dir);
+}
+END_TEST
+
+/* Calls idle_utmp_read_changed n times, each wanting rc; returns how many opened the file. */
+static size_t
+read_n(int watch, const char *path, struct idle_utmp_stamp *stamp, struct idle_utmp_list *list,
+       int n, int rc)
+{
+	struct timespec now = {time(NULL), 0};
+	size_t opens = 0;
+	int i;
+
+	/* Counted after each call: inotify merges an event into an identical unread one. */
+	(void)fixture_count_opens(watch, "utmp");
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(idle_utmp_read_changed(path, &now, stamp, list), rc);
+		opens += fixture_count_opens(watch, "utmp");
+	}
+	return opens;
+}
+
+/*
+ * A file cut inside a record is an error at every poll, but read once while it keeps its
+ * stamp, like a whole file; a change is read at once.
+ */
+START_TEST(test_changed_cut_file_read_once)
+{
+	char *dir = fixture_dir(), *path;
+	struct idle_utmp_stamp stamp = {0};
+	struct idle_utmp_list list = {0};
+	int watch = fixture_watch_opens(-1, dir);
+
+	ck_assert(asprintf(&path, "%s/utmp", dir) > 0);
+	write_logins(path, 3, 100, 100);
+	ck_assert_uint_eq(read_n(watch, path, &stamp, &list, 5, EINVAL), 1);
+	ck_assert_uint_eq(list.len, 0);
+	write_logins(path, 3, 0, 100);
+	ck_assert_uint_eq(read_n(watch, path, &stamp, &list, 5, 0), 1);
+	ck_assert_uint_eq(list.len, 3);
+	/* A recent mtime is not trusted: read at every call. */
+	write_logins(path, 2, 100, 0);
+	ck_assert_uint_eq(read_n(watch, path, &stamp, &list, 3, EINVAL), 3);
+	ck_assert(close(watch) == 0);
+	idle_utmp_list_free(&list);
+	free(path);
+	fixture_remove(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -308,6 +405,8 @@ main(void)
 	tcase_add_loop_test(tc, test_utmp_cases, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_parse_misaligned_and_reuse);
 	tcase_add_test(tc, test_too_many_logins);
+	tcase_add_test(tc, test_changed_missing_is_empty);
+	tcase_add_test(tc, test_changed_cut_file_read_once);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

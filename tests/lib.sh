@@ -158,11 +158,22 @@ idle_fixture() {
 	local i
 	IDLE_FX="$IDLE_TMP/fx"
 	mkdir -p "$IDLE_FX/pts" "$IDLE_FX/dev" "$IDLE_FX/proc" || idle_fail "mkdir fixture"
-	touch -d '@1700000000' "$IDLE_FX/pts/ptmx" || idle_fail "fixture ptmx"
+	idle_pts_entry "$IDLE_FX/pts/ptmx" -d '@1700000000'
 	for i in $(seq 0 $((${1:-2} - 1))); do
-		touch -d "@$((1700000100 - 50 * i))" "$IDLE_FX/pts/$i" || idle_fail "fixture pts/$i"
+		idle_pts_entry "$IDLE_FX/pts/$i" -d "@$((1700000100 - 50 * i))"
 	done
 	: >"$IDLE_FX/utmp"
+}
+
+# idle_pts_entry PATH [TOUCH-ARG...]: a fake terminal as devpts holds one, a character device
+# (with /dev/null's numbers: harmless if opened), its times set by touch.  Only character
+# devices count as terminals, so a regular file will not do.
+idle_pts_entry() {
+	local path=$1
+	shift
+	[ -e "$path" ] || mknod -m 620 "$path" c 1 3 2>/dev/null ||
+		idle_skip "cannot make device nodes (needs root or CAP_MKNOD) for the pts fixture"
+	touch "$@" "$path" || idle_fail "cannot set the times of $path"
 }
 
 # idle_session NAME ARGV0 [PROGRAM ARG...]: a login session: PROGRAM (/bin/sleep) run as ARGV0,

@@ -17,8 +17,8 @@ FIXTURE_SRC = tests/fixture.c tests/fixture.h
 
 # The library's modules.
 CHECK_COMMON = tests/check_window tests/check_pts tests/check_expo tests/check_utmp \
-	tests/check_publisher \
-	tests/check_proc tests/check_sessions
+	tests/check_publisher tests/check_proc tests/check_sessions tests/check_users \
+	tests/check_array
 tests_check_window_SOURCES = tests/check_window.c
 tests_check_publisher_SOURCES = tests/check_publisher.c
 tests_check_pts_SOURCES = tests/check_pts.c $(FIXTURE_SRC)
@@ -26,6 +26,8 @@ tests_check_expo_SOURCES = tests/check_expo.c
 tests_check_utmp_SOURCES = tests/check_utmp.c $(FIXTURE_SRC)
 tests_check_proc_SOURCES = tests/check_proc.c $(FIXTURE_SRC)
 tests_check_sessions_SOURCES = tests/check_sessions.c $(FIXTURE_SRC)
+tests_check_users_SOURCES = tests/check_users.c
+tests_check_array_SOURCES = tests/check_array.c
 
 # The exporter's pure parts: flags, the web config file, basic auth, the landing page.
 CHECK_BRIDGE = tests/check_options tests/check_webconfig tests/check_auth tests/check_landing

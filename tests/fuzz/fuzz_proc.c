@@ -4,6 +4,8 @@
 
 #include "fuzz.h"
 #include "idle_proc.h"
+#include "idle_proc_children.h"
+#include "idle_what.h"
 
 /* Counts pids and checks their range. */
 static int
@@ -37,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(comm, data, len);
 	comm[len] = '\0';
 	memset(word, 'X', sizeof(word));
-	len = idle_proc_what_word((const char *)data, size, comm, word, wsize, &dash);
+	len = idle_what_word((const char *)data, size, comm, word, wsize, &dash);
 	FUZZ_CHECK(len < wsize && word[len] == '\0' && strlen(word) == len, "word %zu of %zu", len,
 		   wsize);
 	FUZZ_CHECK(memchr(word, ' ', len) == NULL, "a space in the first word");
