@@ -214,10 +214,27 @@ find_authorization(void *cls, enum MHD_ValueKind kind, const char *key, size_t k
 	return MHD_YES;
 }
 
-/* Checks the request's credentials when the config has users. */
+static void
+suspend_connection(void *conn)
+{
+	MHD_suspend_connection(conn);
+}
+
+static void
+resume_connection(void *conn)
+{
+	MHD_resume_connection(conn);
+}
+
+/*
+ * Checks the request's credentials when the config has users.  A new credential's bcrypt runs
+ * on auth's thread meanwhile the connection is suspended (AUTH_PENDING), so it never holds up
+ * other requests; once resumed, the request is asked again and answered from the cache.
+ */
 static enum auth_result
 authorize(struct http *http, struct MHD_Connection *conn)
 {
+	const struct auth_waiter waiter = {suspend_connection, resume_connection, conn};
 	struct authorization found = {0, NULL};
 	struct timespec now;
 
@@ -226,7 +243,7 @@ authorize(struct http *http, struct MHD_Connection *conn)
 	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, find_authorization, &found);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return auth_check(http->security.auth, found.count == 1 ? found.value : NULL,
-			  (double)now.tv_sec + (double)now.tv_nsec / 1e9);
+			  (double)now.tv_sec + (double)now.tv_nsec / 1e9, &waiter);
 }
 
 /* 401 with the challenge, or 429 when new credentials must wait for the bcrypt budget. */
@@ -294,7 +311,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	if (!connection_trusted(conn))
 		return MHD_NO;
 	/* Every path and method, as exporter-toolkit does: nothing is served unauthenticated. */
-	if ((result = authorize(http, conn)) != AUTH_GRANTED)
+	if ((result = authorize(http, conn)) == AUTH_PENDING)
+		return MHD_YES;
+	if (result != AUTH_GRANTED)
 		return answer_unauthorized(http, conn, result);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return answer_status(http, conn, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -311,7 +330,8 @@ http_start(struct http *http, const struct options *opts,
 	   const struct http_security *security, struct page *page, char *err,
 	   size_t errsize)
 {
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_OptionItem tls_options[TLS_DAEMON_OPTIONS] = {{MHD_OPTION_END, 0, NULL}};
 	int fd;
 
@@ -364,6 +384,9 @@ void
 http_stop(struct http *http)
 {
 	if (http->daemon != NULL) {
+		/* libmicrohttpd must not stop with a connection suspended for a bcrypt check. */
+		if (http->security.auth != NULL)
+			auth_stop(http->security.auth);
 		MHD_stop_daemon(http->daemon);
 		pthread_mutex_destroy(&http->log.lock);
 	}
