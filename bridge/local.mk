@@ -11,6 +11,7 @@ bridge_idle_exporter_SOURCES = \
 	bridge/page.c bridge/page.h \
 	bridge/poller.c bridge/poller.h \
 	bridge/procstat.c bridge/procstat.h \
+	bridge/smallfile.c bridge/smallfile.h \
 	bridge/tls.c bridge/tls.h \
 	bridge/webconfig.c bridge/webconfig.h
 bridge_idle_exporter_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS) $(YAML_CFLAGS) \

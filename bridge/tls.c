@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smallfile.h"
 #include "tls.h"
+
+/* A certificate chain, a key or a CA bundle: a few KiB; the system bundle is 200 KiB. */
+#define TLS_PEM_MAX (1024 * 1024)
 
 int
 tls_priorities(int min_version, int max_version, char *out, size_t size)
@@ -29,11 +33,11 @@ static int
 read_pem(const char *field, const char *path, char **out, char *err, size_t errsize)
 {
 	size_t len;
-	int rc = webconfig_read_file(path, out, &len);
+	int rc = smallfile_read(path, TLS_PEM_MAX, out, &len);
 
 	if (rc != 0) {
 		snprintf(err, errsize, "%s: cannot read '%s': %s", field, path,
-			 rc == EINVAL ? "not a regular file" : strerror(rc));
+			 smallfile_strerror(rc));
 		return rc;
 	}
 	if (strlen(*out) != len) {

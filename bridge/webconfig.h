@@ -63,7 +63,4 @@ void webconfig_free(struct webconfig *cfg);
  */
 bool webconfig_is_bcrypt(const char *text);
 
-/* Reads a whole file into a new NUL-terminated buffer; returns 0 or an errno.  Caller frees. */
-int webconfig_read_file(const char *path, char **out, size_t *len);
-
 #endif

@@ -27,7 +27,8 @@ tests_check_sessions_SOURCES = tests/check_sessions.c $(FIXTURE_SRC)
 CHECK_BRIDGE = tests/check_options tests/check_webconfig tests/check_auth
 tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h
 tests_check_options_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
-tests_check_webconfig_SOURCES = tests/check_webconfig.c bridge/webconfig.c bridge/webconfig.h
+tests_check_webconfig_SOURCES = tests/check_webconfig.c bridge/webconfig.c bridge/webconfig.h \
+	bridge/smallfile.c bridge/smallfile.h
 tests_check_webconfig_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
 tests_check_webconfig_CFLAGS = $(CHECK_UNIT_CFLAGS) $(YAML_CFLAGS)
 tests_check_webconfig_LDADD = $(CHECK_UNIT_LDADD) $(YAML_LIBS)
