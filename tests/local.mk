@@ -62,8 +62,8 @@ endif
 EXTRA_DIST += tests/check_run.h
 
 # Integration tests, by what they drive.
-EXPORTER_TESTS = tests/exporter.test tests/webconfig.test tests/w-compat.test \
-	tests/http-slowloris.test tests/http-load.test tests/http-malformed.test
+EXPORTER_TESTS = tests/exporter.test tests/webconfig.test tests/webconfig-hostile.test \
+	tests/w-compat.test tests/http-slowloris.test tests/http-load.test tests/http-malformed.test
 COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
 	tests/collectd-config.test tests/collectd-prometheus.test tests/collectd-snmp.test
 FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hostile-systemd.test \
