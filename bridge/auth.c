@@ -53,6 +53,11 @@ struct auth {
 	char dummy_hash[64]; /* what unknown users are checked against, at the highest cost */
 	unsigned char key[AUTH_MAC_SIZE]; /* random per process: the cache's salt */
 	double timed_seconds;             /* one check at AUTH_TIMED_COST, measured at start */
+	struct crypt_data *crypt;        /* the bcrypt thread's own, used outside the lock */
+	struct crypt_data *crypt_caller; /* for checks without a waiter, under crypt_lock */
+	pthread_mutex_t crypt_lock;
+	pthread_t thread;                /* set before it runs, then only read */
+	bool have_thread;
 	pthread_mutex_t lock;             /* guards what follows */
 	pthread_cond_t wake;              /* a job queued, or stopping */
 	struct auth_entry granted[AUTH_GRANTED_SLOTS];
@@ -65,11 +70,6 @@ struct auth {
 	bool running_resumed;         /* auth_stop already resumed it */
 	struct auth_waiter running_waiter;
 	bool stopping, orphaned;      /* orphaned: auth_free left the freeing to the thread */
-	bool have_thread;
-	pthread_t thread;
-	struct crypt_data *crypt;        /* the bcrypt thread's own, used outside the lock */
-	struct crypt_data *crypt_caller; /* for checks without a waiter, under crypt_lock */
-	pthread_mutex_t crypt_lock;
 };
 
 /* Compares n bytes in time independent of where they differ. */
@@ -327,6 +327,7 @@ destroy(struct auth *auth)
 }
 
 static void *bcrypt_thread(void *arg);
+static double budget_cap(const struct auth *auth);
 
 /* Starts the bcrypt thread with every signal blocked: the main thread takes SIGTERM. */
 static int
@@ -386,6 +387,7 @@ auth_new(const struct webconfig_user *users, size_t n_users, char *err, size_t e
 		return NULL;
 	}
 	auth_set_budget(auth, AUTH_DEFAULT_SHARE, AUTH_DEFAULT_BURST_SECONDS);
+	auth->budget = budget_cap(auth); /* the first scraper is checked at once, whatever the cost */
 	if ((rc = start_thread(auth)) != 0) {
 		snprintf(err, errsize, "cannot start the bcrypt thread: %s", strerror(rc));
 		destroy(auth);
@@ -482,17 +484,26 @@ remember(struct auth *auth, struct auth_entry *table, size_t n, const struct aut
 }
 
 /*
+ * The most the budget holds: the burst, or one check of the costliest hash (the dummy's cost)
+ * when that is more, so that every credential can be checked at some point.
+ */
+static double
+budget_cap(const struct auth *auth)
+{
+	double one = expected_seconds(auth, auth->dummy_hash);
+
+	return one > auth->burst ? one : auth->burst;
+}
+
+/*
  * Refills the bcrypt budget for the time since the last refill, then pays expected seconds
- * from it when it holds that much.  The cap is the burst, or one check of the costliest hash
- * when that is more, so every credential can be checked at some point.
+ * from it when it holds that much.
  */
 static bool
 budget_pay(struct auth *auth, double now, double expected)
 {
-	double cap = auth->burst;
+	double cap = budget_cap(auth);
 
-	if (expected_seconds(auth, auth->dummy_hash) > cap)
-		cap = expected_seconds(auth, auth->dummy_hash);
 	if (now > auth->budget_time) {
 		auth->budget += (now - auth->budget_time) * auth->share;
 		if (auth->budget > cap)

@@ -78,8 +78,9 @@ void auth_stop(struct auth *auth);
 void auth_free(struct auth *auth);
 
 /*
- * Sets how much bcrypt may cost: on average share of the time (0 to 1), and at most
- * burst_seconds at once.  For tests and tuning; auth_new sets the defaults above.
+ * Sets how much bcrypt may cost: on average share of the time (0 to 1), in bursts of
+ * burst_seconds, or of one check of the costliest hash when that is more.  The budget starts
+ * at burst_seconds (auth_new: full).  For tests and tuning; auth_new sets the defaults above.
  */
 void auth_set_budget(struct auth *auth, double share, double burst_seconds);
 
