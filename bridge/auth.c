@@ -688,10 +688,11 @@ auth_check(struct auth *auth, const char *header, double now, const struct auth_
 	enum auth_result result = AUTH_DENIED;
 	struct auth_job job;
 
-	if (auth_parse_basic(header, user, sizeof(user), pass, sizeof(pass)) == 0 &&
-	    prepare_job(auth, user, pass, waiter, &job) == 0)
-		result = check_job(auth, &job, now);
+	if (auth_parse_basic(header, user, sizeof(user), pass, sizeof(pass)) == 0) {
+		if (prepare_job(auth, user, pass, waiter, &job) == 0)
+			result = check_job(auth, &job, now);
+		explicit_bzero(&job, sizeof(job));
+	}
 	explicit_bzero(pass, sizeof(pass));
-	explicit_bzero(job.pass, sizeof(job.pass));
 	return result;
 }
