@@ -228,8 +228,8 @@ resume_connection(void *conn)
 
 /*
  * Checks the request's credentials when the config has users.  A new credential's bcrypt runs
- * on auth's thread meanwhile the connection is suspended (AUTH_PENDING), so it never holds up
- * other requests; once resumed, the request is asked again and answered from the cache.
+ * on auth's thread while the connection is suspended (AUTH_PENDING), so it never holds up other
+ * requests; once resumed, the request is asked again and answered from the cache.
  */
 static enum auth_result
 authorize(struct http *http, struct MHD_Connection *conn)
