@@ -8,7 +8,7 @@ build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev
 # collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
 tests="curl python3 procps bsdutils util-linux openssl mandoc prometheus
        collectd-core collectd-dev libprotobuf-c1 snmpd snmp valgrind clang libclang-rt-14-dev
-       systemd wrk python3-prometheus-client chromium"
+       systemd wrk python3-prometheus-client chromium python3-cryptography"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $tests"
 missing=""

@@ -51,7 +51,8 @@ notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 static struct MHD_Daemon *
 start_daemon(struct http *http, int fd, const struct http_limits *limits)
 {
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_OptionItem tls_options[TLS_DAEMON_OPTIONS] = {{MHD_OPTION_END, 0, NULL}};
 
 	if (http->route.security.tls != NULL) {
@@ -102,6 +103,9 @@ void
 http_stop(struct http *http)
 {
 	if (http->daemon != NULL) {
+		/* libmicrohttpd must not stop with a connection suspended for a bcrypt check. */
+		if (http->route.security.auth != NULL)
+			auth_stop(http->route.security.auth);
 		MHD_stop_daemon(http->daemon);
 		http_log_destroy(&http->log);
 	}

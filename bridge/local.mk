@@ -3,7 +3,7 @@
 bin_PROGRAMS += bridge/idle-exporter
 bridge_idle_exporter_SOURCES = \
 	bridge/main.c \
-	bridge/auth.c bridge/auth.h \
+	bridge/auth.h bridge/tls.h bridge/webconfig.h \
 	bridge/negotiate.c bridge/negotiate.h \
 	bridge/http.c bridge/http.h \
 	bridge/httplog.c bridge/httplog.h \
@@ -12,9 +12,17 @@ bridge_idle_exporter_SOURCES = \
 	bridge/options.c bridge/options.h \
 	bridge/page.c bridge/page.h \
 	bridge/procstat.c bridge/procstat.h \
-	bridge/route.c bridge/route.h \
-	bridge/tls.c bridge/tls.h \
-	bridge/webconfig.c bridge/webconfig.h
+	bridge/route.c bridge/route.h
+# --web.config.file (configure --disable-web-config, or libraries missing: refused at start).
+if WEB_CONFIG
+bridge_idle_exporter_SOURCES += \
+	bridge/auth.c \
+	bridge/smallfile.c bridge/smallfile.h \
+	bridge/tls.c \
+	bridge/webconfig.c
+else
+bridge_idle_exporter_SOURCES += bridge/webconfig-none.c
+endif
 bridge_idle_exporter_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(ZLIB_CFLAGS) $(YAML_CFLAGS) \
 	$(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAGS)
 bridge_idle_exporter_LDADD = common/libidle.la $(MHD_LIBS) $(ZLIB_LIBS) $(YAML_LIBS) \

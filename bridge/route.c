@@ -151,10 +151,27 @@ find_authorization(void *cls, enum MHD_ValueKind kind, const char *key, size_t k
 	return MHD_YES;
 }
 
-/* Checks the request's credentials when the config has users. */
+static void
+suspend_connection(void *conn)
+{
+	MHD_suspend_connection(conn);
+}
+
+static void
+resume_connection(void *conn)
+{
+	MHD_resume_connection(conn);
+}
+
+/*
+ * Checks the request's credentials when the config has users.  A new credential's bcrypt runs
+ * on auth's thread while the connection is suspended (AUTH_PENDING), so it never holds up other
+ * requests; once resumed, the request is asked again and answered from the cache.
+ */
 static enum auth_result
 authorize(const struct route *route, struct MHD_Connection *conn)
 {
+	const struct auth_waiter waiter = {suspend_connection, resume_connection, conn};
 	struct authorization found = {0, NULL};
 	struct timespec now;
 
@@ -163,7 +180,7 @@ authorize(const struct route *route, struct MHD_Connection *conn)
 	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, find_authorization, &found);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return auth_check(route->security.auth, found.count == 1 ? found.value : NULL,
-			  (double)now.tv_sec + (double)now.tv_nsec / 1e9);
+			  (double)now.tv_sec + (double)now.tv_nsec / 1e9, &waiter);
 }
 
 /* 401 with the challenge, or 429 when new credentials must wait for the bcrypt budget. */
@@ -240,7 +257,9 @@ route_request(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	if (!connection_trusted(conn))
 		return MHD_NO;
 	/* Every path and method, as exporter-toolkit does: nothing is served unauthenticated. */
-	if ((result = authorize(route, conn)) != AUTH_GRANTED)
+	if ((result = authorize(route, conn)) == AUTH_PENDING)
+		return MHD_YES;
+	if (result != AUTH_GRANTED)
 		return answer_unauthorized(route, conn, result);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return answer_status(route, conn, MHD_HTTP_METHOD_NOT_ALLOWED,

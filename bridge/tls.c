@@ -3,11 +3,17 @@
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "smallfile.h"
 #include "tls.h"
+
+/* A certificate chain, a key or a CA bundle: a few KiB; the system bundle is 200 KiB. */
+#define TLS_PEM_MAX (1024 * 1024)
 
 int
 tls_priorities(int min_version, int max_version, char *out, size_t size)
@@ -29,11 +35,11 @@ static int
 read_pem(const char *field, const char *path, char **out, char *err, size_t errsize)
 {
 	size_t len;
-	int rc = webconfig_read_file(path, out, &len);
+	int rc = smallfile_read(path, TLS_PEM_MAX, out, &len);
 
 	if (rc != 0) {
 		snprintf(err, errsize, "%s: cannot read '%s': %s", field, path,
-			 rc == EINVAL ? "not a regular file" : strerror(rc));
+			 smallfile_strerror(rc));
 		return rc;
 	}
 	if (strlen(*out) != len) {
@@ -43,9 +49,39 @@ read_pem(const char *field, const char *path, char **out, char *err, size_t errs
 	return 0;
 }
 
-/* Checks that text holds at least one PEM certificate. */
+/*
+ * Warns on stderr when the server certificate is outside its validity period: it is served
+ * anyway (as exporter-toolkit does), but scrapers will refuse it, and the log should say why.
+ */
+static void
+warn_validity(const char *path, gnutls_x509_crt_t cert, time_t now)
+{
+	time_t from = gnutls_x509_crt_get_activation_time(cert);
+	time_t until = gnutls_x509_crt_get_expiration_time(cert);
+	const char *what = NULL;
+	char date[64] = "?";
+	struct tm tm;
+	time_t when;
+
+	if (until != (time_t)-1 && now > until) {
+		what = "expired on";
+		when = until;
+	} else if (from != (time_t)-1 && now < from) {
+		what = "is not valid before";
+		when = from;
+	}
+	if (what == NULL)
+		return;
+	if (gmtime_r(&when, &tm) != NULL)
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	fprintf(stderr, "idle-exporter: warning: tls_server_config.cert_file: the certificate in "
+		"'%s' %s %s: clients will refuse it\n", path, what, date);
+}
+
+/* Checks that text holds at least one PEM certificate; warns about the first one's dates. */
 static int
-check_certs(const char *field, const char *path, const char *text, char *err, size_t errsize)
+check_certs(const char *field, const char *path, const char *text, bool server, char *err,
+	    size_t errsize)
 {
 	gnutls_datum_t data = {(unsigned char *)text, (unsigned int)strlen(text)};
 	gnutls_x509_crt_t *certs = NULL;
@@ -58,6 +94,8 @@ check_certs(const char *field, const char *path, const char *text, char *err, si
 			 rc < 0 ? gnutls_strerror(rc) : "none found");
 		return EINVAL;
 	}
+	if (server)
+		warn_validity(path, certs[0], time(NULL));
 	for (i = 0; i < n; i++)
 		gnutls_x509_crt_deinit(certs[i]);
 	gnutls_free(certs);
@@ -132,8 +170,8 @@ tls_load(struct tls *tls, const struct webconfig *cfg, char *err, size_t errsize
 	}
 	if ((rc = read_pem("tls_server_config.cert_file", cfg->cert_file, &tls->cert_pem, err,
 			   errsize)) != 0 ||
-	    (rc = check_certs("tls_server_config.cert_file", cfg->cert_file, tls->cert_pem, err,
-			      errsize)) != 0 ||
+	    (rc = check_certs("tls_server_config.cert_file", cfg->cert_file, tls->cert_pem, true,
+			      err, errsize)) != 0 ||
 	    (rc = read_pem("tls_server_config.key_file", cfg->key_file, &tls->key_pem, err,
 			   errsize)) != 0 ||
 	    (rc = check_key(cfg, tls, err, errsize)) != 0 ||
@@ -145,7 +183,7 @@ tls_load(struct tls *tls, const struct webconfig *cfg, char *err, size_t errsize
 			   err, errsize)) != 0)
 		return rc;
 	return check_certs("tls_server_config.client_ca_file", cfg->client_ca_file, tls->ca_pem,
-			   err, errsize);
+			   false, err, errsize);
 }
 
 void

@@ -26,9 +26,11 @@ struct tls {
 int tls_priorities(int min_version, int max_version, char *out, size_t size);
 
 /*
- * Reads and checks cfg's certificate, key (and that they match) and client CAs.  Returns 0, or
- * an errno after writing one line naming the field and the file into err.  Free with tls_free
- * either way.
+ * Reads and checks cfg's certificate, key (and that they match) and client CAs; a server
+ * certificate expired or not yet valid is served, with one warning line on stderr naming the
+ * file and the date.  Files are opened without blocking: a FIFO or device is refused.  Returns
+ * 0, or an errno after writing one line naming the field and the file into err.  Free with
+ * tls_free either way.
  */
 int tls_load(struct tls *tls, const struct webconfig *cfg, char *err, size_t errsize);
 

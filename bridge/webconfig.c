@@ -1,20 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /* The exporter-toolkit web config file (--web.config.file): TLS, basic auth and headers. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
+#include "smallfile.h"
 #include "webconfig.h"
 
-/* Config, certificate and key files are small; anything bigger is a mistake. */
+/* A web config file is small; anything bigger is a mistake. */
 #define WEBCONFIG_FILE_MAX (1024 * 1024)
+/*
+ * The format needs 4 levels; libyaml takes time quadratic in the depth (40,000 levels: 9 s),
+ * so deeper is refused by a pass over the events before any document is built.
+ */
+#define WEBCONFIG_DEPTH_MAX 64
+/*
+ * The configured headers, as "Name: value\r\n" lines: they go on every response, which
+ * libmicrohttpd builds in the connection's 16 KiB of memory beside the request, so a quarter.
+ */
+#define WEBCONFIG_HEADERS_MAX 4096
 
 struct parse {
 	yaml_document_t *doc;
@@ -361,7 +369,7 @@ parse_headers(struct parse *p, yaml_node_t *map, const char *field)
 {
 	const char *name, *value;
 	yaml_node_pair_t *pair, *other;
-	size_t n = 0;
+	size_t n = 0, bytes = 0;
 	int rc;
 
 	if (is_null(map))
@@ -389,6 +397,11 @@ parse_headers(struct parse *p, yaml_node_t *map, const char *field)
 		/* "Unset if blank", as exporter-toolkit documents it. */
 		if (value[0] != '\0' && (rc = add_header(p->cfg, &n, name, value)) != 0)
 			return rc;
+		if (value[0] != '\0')
+			bytes += strlen(name) + strlen(value) + 4;
+		if (bytes > WEBCONFIG_HEADERS_MAX)
+			return fail(p, key, field, "the headers take more than the %d bytes a "
+				    "response has room for", WEBCONFIG_HEADERS_MAX);
 	}
 	return 0;
 }
@@ -482,6 +495,51 @@ webconfig_defaults(struct webconfig *cfg)
 	return cfg->headers != NULL ? 0 : ENOMEM;
 }
 
+/* One event's change of nesting depth: +1 for a sequence or mapping, -1 at its end. */
+static int
+depth_change(const yaml_event_t *event)
+{
+	switch (event->type) {
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		return 1;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Refuses text nested deeper than WEBCONFIG_DEPTH_MAX, after reading no more events than
+ * that depth takes.  Syntax errors are left to the loader, which reports them.
+ */
+static int
+check_depth(const char *text, size_t len, char *err, size_t errsize)
+{
+	yaml_parser_t parser;
+	yaml_event_t event;
+	int depth = 0, rc = 0;
+	bool end = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (rc == 0 && !end && yaml_parser_parse(&parser, &event)) {
+		depth += depth_change(&event);
+		end = event.type == YAML_STREAM_END_EVENT;
+		if (depth > WEBCONFIG_DEPTH_MAX) {
+			snprintf(err, errsize, "invalid YAML: nested deeper than %d levels (line %lu)",
+				 WEBCONFIG_DEPTH_MAX, (unsigned long)event.start_mark.line + 1);
+			rc = EINVAL;
+		}
+		yaml_event_delete(&event);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int
 webconfig_parse(struct webconfig *cfg, const char *text, size_t len, const char *dir,
 		char *err, size_t errsize)
@@ -494,8 +552,10 @@ webconfig_parse(struct webconfig *cfg, const char *text, size_t len, const char 
 
 	if ((rc = webconfig_defaults(cfg)) != 0)
 		return rc;
-	if (!yaml_parser_initialize(&parser))
-		return ENOMEM;
+	if ((rc = check_depth(text, len, err, errsize)) != 0 || !yaml_parser_initialize(&parser)) {
+		webconfig_free(cfg);
+		return rc != 0 ? rc : ENOMEM;
+	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		snprintf(err, errsize, "invalid YAML: %s (line %lu)",
@@ -519,44 +579,6 @@ webconfig_parse(struct webconfig *cfg, const char *text, size_t len, const char 
 }
 
 int
-webconfig_read_file(const char *path, char **out, size_t *len)
-{
-	struct stat st;
-	size_t have = 0;
-	ssize_t got;
-	int fd, rc = 0;
-
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno;
-	if (fstat(fd, &st) != 0)
-		rc = errno;
-	else if (!S_ISREG(st.st_mode))
-		rc = EINVAL;
-	else if (st.st_size > WEBCONFIG_FILE_MAX)
-		rc = EFBIG;
-	else if ((*out = malloc((size_t)st.st_size + 1)) == NULL)
-		rc = ENOMEM;
-	while (rc == 0 && have < (size_t)st.st_size &&
-	       (got = read(fd, *out + have, (size_t)st.st_size - have)) != 0) {
-		if (got < 0 && errno != EINTR)
-			rc = errno;
-		else if (got > 0)
-			have += (size_t)got;
-	}
-	if (close(fd) != 0 && rc == 0)
-		rc = errno;
-	if (rc != 0) {
-		free(*out);
-		*out = NULL;
-		return rc;
-	}
-	(*out)[have] = '\0';
-	*len = have;
-	return 0;
-}
-
-int
 webconfig_load(struct webconfig *cfg, const char *path, char *err, size_t errsize)
 {
 	const char *slash = strrchr(path, '/');
@@ -565,9 +587,8 @@ webconfig_load(struct webconfig *cfg, const char *path, char *err, size_t errsiz
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((rc = webconfig_read_file(path, &text, &len)) != 0) {
-		snprintf(err, errsize, "cannot read: %s",
-			 rc == EINVAL ? "not a regular file" : strerror(rc));
+	if ((rc = smallfile_read(path, WEBCONFIG_FILE_MAX, &text, &len)) != 0) {
+		snprintf(err, errsize, "cannot read: %s", smallfile_strerror(rc));
 		return rc;
 	}
 	dir = slash == NULL ? strdup("") : strndup(path, (size_t)(slash - path) + 1);

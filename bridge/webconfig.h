@@ -21,7 +21,7 @@ enum webconfig_client_auth {
 
 struct webconfig_user {
 	char *name;
-	char *hash; /* a bcrypt hash: $2a$, $2b$ or $2y$, cost 04 to 31 */
+	char *hash; /* a bcrypt hash: $2a$, $2b$ or $2y$, cost 04 to 31 (auth_new bounds it more) */
 };
 
 struct webconfig {
@@ -40,17 +40,19 @@ struct webconfig {
 
 /*
  * Parses the YAML text (len bytes) into cfg, resolving relative file names against dir (""
- * or NULL: as given).  Returns 0, or EINVAL after writing one line naming the field (and its
- * line) into err, or ENOMEM.  cfg is left empty on error; free it with webconfig_free either
+ * or NULL: as given).  Refuses nesting deeper than 64 levels before building the document, and
+ * headers taking more than 4 KiB.  Returns 0, or EINVAL after writing one line naming the field
+ * (and its line) into err, or ENOMEM.  cfg is left empty on error; free it with webconfig_free either
  * way.  Pure: reads no file.  Thread-safe.
  */
 int webconfig_parse(struct webconfig *cfg, const char *text, size_t len, const char *dir,
 		    char *err, size_t errsize);
 
 /*
- * Reads and parses the file at path (relative names in it resolved against its directory).
- * Returns 0, or an errno after writing one line naming the problem into err (not the file name:
- * the caller adds it).  Free cfg with webconfig_free either way.
+ * Reads and parses the file at path (relative names in it resolved against its directory): a
+ * regular file of at most 1 MiB, opened without blocking (a FIFO is refused at once).  Returns
+ * 0, or an errno after writing one line naming the problem into err (not the file name: the
+ * caller adds it).  Free cfg with webconfig_free either way.
  */
 int webconfig_load(struct webconfig *cfg, const char *path, char *err, size_t errsize);
 
@@ -62,8 +64,5 @@ void webconfig_free(struct webconfig *cfg);
  * from 04 to 31, "$", then 53 characters of bcrypt's base64.  Pure.
  */
 bool webconfig_is_bcrypt(const char *text);
-
-/* Reads a whole file into a new NUL-terminated buffer; returns 0 or an errno.  Caller frees. */
-int webconfig_read_file(const char *path, char **out, size_t *len);
 
 #endif

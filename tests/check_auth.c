@@ -2,6 +2,7 @@
 /* Unit tests of basic auth: strict header parsing, bcrypt variants, the cache and the budget. */
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@
 #define HASH_VECTOR "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW" /* U*U */
 #define HASH_TOOLKIT "$2y$12$1DpfPeqF9HzHJt.EWswy1exHluGfbhnn3yXhR7Xes6m3WJqFg0Wby" /* alice123 */
 #define HASH_SLOW "$2b$08$ID6F1OGva0EEImnJNuD89.2p3y6jkeDgzotwGLO.Ldr7.PGgoUSO2"  /* slow-pw */
+/* HASH_ALICE's digest relabelled at costs nobody can wait for: only the cost is read. */
+#define HASH_COST31 "$2b$31$P6jNT0wqW0XqdLcs09sEre9U6nL.iy4vhrQrKktdmIGkdWFbOFvL2"
+#define HASH_COST20 "$2b$20$P6jNT0wqW0XqdLcs09sEre9U6nL.iy4vhrQrKktdmIGkdWFbOFvL2"
 
 /* Standard padded base64 of len bytes, for building headers that hold any byte. */
 static void
@@ -174,11 +178,11 @@ START_TEST(test_check_cases)
 
 	ck_assert_msg(auth != NULL, "%s: auth_new: %s", c->name, err);
 	basic(c->credentials, c->len, header);
-	result = auth_check(auth, header, 0);
+	result = auth_check(auth, header, 0, NULL);
 	ck_assert_msg(result == c->result, "%s: result %d, want %d", c->name, result, c->result);
 	/* The cached answer is the same answer, and costs no budget. */
 	auth_set_budget(auth, 0, 0);
-	result = auth_check(auth, header, 1);
+	result = auth_check(auth, header, 1, NULL);
 	ck_assert_msg(result == c->result, "%s: cached result %d, want %d", c->name, result,
 		      c->result);
 	auth_free(auth);
@@ -201,21 +205,24 @@ START_TEST(test_cache_keys_not_forgeable)
 
 	ck_assert_msg(auth != NULL, "auth_new: %s", err);
 	basic("ab:c", 4, header);
-	ck_assert_int_eq(auth_check(auth, header, 0), AUTH_GRANTED);
+	ck_assert_int_eq(auth_check(auth, header, 0, NULL), AUTH_GRANTED);
 	/* No budget: only the cache can answer, and it must not say yes. */
 	auth_set_budget(auth, 0, 0);
 	for (i = 0; i < sizeof(forgeries) / sizeof(forgeries[0]); i++) {
 		basic(forgeries[i], strlen(forgeries[i]), header);
-		ck_assert_msg(auth_check(auth, header, 1) == AUTH_BUSY, "forgery '%s' answered",
-			      forgeries[i]);
+		ck_assert_msg(auth_check(auth, header, 1, NULL) == AUTH_BUSY,
+			      "forgery '%s' answered", forgeries[i]);
 	}
 	basic("ab:c", 4, header);
-	ck_assert_msg(auth_check(auth, header, 1) == AUTH_GRANTED, "the real one lost");
+	ck_assert_msg(auth_check(auth, header, 1, NULL) == AUTH_GRANTED, "the real one lost");
 	auth_free(auth);
 }
 END_TEST
 
-/* New credentials spend the budget; cached ones, good or bad, never do. */
+/*
+ * New credentials spend the budget, paid before the check: a budget smaller than one check
+ * pays for none (a check is never started on credit).  Cached ones, good or bad, cost nothing.
+ */
 START_TEST(test_budget)
 {
 	char err[256], header[512];
@@ -223,20 +230,24 @@ START_TEST(test_budget)
 
 	ck_assert_msg(auth != NULL, "auth_new: %s", err);
 	basic("alice:alice123", 14, header);
-	ck_assert_int_eq(auth_check(auth, header, 0), AUTH_GRANTED);
-	/* A budget of a nanosecond: one bcrypt (about a millisecond) overdraws it. */
+	ck_assert_int_eq(auth_check(auth, header, 0, NULL), AUTH_GRANTED);
+	basic("alice:wrong-1", 13, header);
+	ck_assert_int_eq(auth_check(auth, header, 0, NULL), AUTH_DENIED);
+	/* A nanosecond left: less than one bcrypt (about a millisecond) costs. */
 	auth_set_budget(auth, 0.5, 1e-9);
-	basic("alice:wrong-1", 13, header);
-	ck_assert_msg(auth_check(auth, header, 0) == AUTH_DENIED, "first new credential");
 	basic("mallory:wrong-2", 15, header);
-	ck_assert_msg(auth_check(auth, header, 0) == AUTH_BUSY, "budget not spent");
+	ck_assert_msg(auth_check(auth, header, 0, NULL) == AUTH_BUSY, "checked on credit");
 	basic("alice:alice123", 14, header);
-	ck_assert_msg(auth_check(auth, header, 0) == AUTH_GRANTED, "cached good one refused");
+	ck_assert_msg(auth_check(auth, header, 0, NULL) == AUTH_GRANTED,
+		      "cached good one refused");
 	basic("alice:wrong-1", 13, header);
-	ck_assert_msg(auth_check(auth, header, 0) == AUTH_DENIED, "cached bad one not denied");
-	/* Ten seconds later the budget has refilled (to its cap). */
+	ck_assert_msg(auth_check(auth, header, 0, NULL) == AUTH_DENIED,
+		      "cached bad one not denied");
+	/* Ten seconds later the budget has refilled to one check (the cap), not to two. */
 	basic("mallory:wrong-2", 15, header);
-	ck_assert_msg(auth_check(auth, header, 10) == AUTH_DENIED, "budget not refilled");
+	ck_assert_msg(auth_check(auth, header, 10, NULL) == AUTH_DENIED, "budget not refilled");
+	basic("mallory:wrong-3", 15, header);
+	ck_assert_msg(auth_check(auth, header, 10, NULL) == AUTH_BUSY, "refilled past its cap");
 	auth_free(auth);
 }
 END_TEST
@@ -250,16 +261,18 @@ START_TEST(test_cache_eviction)
 
 	ck_assert_msg(auth != NULL, "auth_new: %s", err);
 	basic("alice:alice123", 14, header);
-	ck_assert_int_eq(auth_check(auth, header, 0), AUTH_GRANTED);
+	ck_assert_int_eq(auth_check(auth, header, 0, NULL), AUTH_GRANTED);
 	for (i = 0; i < 40; i++) {
 		snprintf(cred, sizeof(cred), "bob:wrong-%d", i);
 		basic(cred, strlen(cred), header);
-		ck_assert_msg(auth_check(auth, header, 100.0 * (i + 1)) == AUTH_DENIED, "%s", cred);
+		ck_assert_msg(auth_check(auth, header, 100.0 * (i + 1), NULL) == AUTH_DENIED,
+			      "%s", cred);
 	}
 	/* Failures have their own slots: the good credential is still cached. */
 	auth_set_budget(auth, 0, 0);
 	basic("alice:alice123", 14, header);
-	ck_assert_msg(auth_check(auth, header, 1e4) == AUTH_GRANTED, "failures evicted success");
+	ck_assert_msg(auth_check(auth, header, 1e4, NULL) == AUTH_GRANTED,
+		      "failures evicted success");
 	auth_free(auth);
 }
 END_TEST
@@ -273,7 +286,7 @@ START_TEST(test_toolkit_hash)
 
 	ck_assert_msg(auth != NULL, "auth_new: %s", err);
 	basic("alice:alice123", 14, header);
-	ck_assert_msg(auth_check(auth, header, 0) == AUTH_GRANTED, "toolkit's alice refused");
+	ck_assert_msg(auth_check(auth, header, 0, NULL) == AUTH_GRANTED, "toolkit's alice refused");
 	auth_free(auth);
 }
 END_TEST
@@ -286,7 +299,7 @@ seconds_of(struct auth *auth, const char *credentials, double now)
 
 	basic(credentials, strlen(credentials), header);
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	ck_assert_msg(auth_check(auth, header, now) == AUTH_DENIED, "%s", credentials);
+	ck_assert_msg(auth_check(auth, header, now, NULL) == AUTH_DENIED, "%s", credentials);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 }
@@ -314,6 +327,137 @@ START_TEST(test_unknown_user_same_time)
 }
 END_TEST
 
+/* A hash too costly to check within a scrape here is refused at start, naming user and cost. */
+START_TEST(test_cost_too_high)
+{
+	static const struct webconfig_user costly[] = {
+		{"alice", HASH_ALICE}, {"slowpoke", HASH_COST31}, {"other", HASH_COST20}};
+	char err[512] = "";
+	struct auth *auth = auth_new(costly, 3, err, sizeof(err));
+
+	ck_assert_msg(auth == NULL, "cost 31 accepted");
+	ck_assert_msg(strstr(err, "'slowpoke'") != NULL && strstr(err, "cost 31") != NULL &&
+			      strstr(err, "at most") != NULL,
+		      "%s", err);
+}
+END_TEST
+
+/* A waiter that counts suspends and resumes, as libmicrohttpd's connection would be parked. */
+struct parked {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	int suspended, resumed;
+};
+
+static void
+park(void *arg)
+{
+	struct parked *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	p->suspended++;
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void
+unpark(void *arg)
+{
+	struct parked *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	p->resumed++;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static int
+resumed(struct parked *p)
+{
+	int n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->resumed;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+/* Waits up to 30 s for n resumes; false when they did not come. */
+static bool
+wait_resumed(struct parked *p, int n)
+{
+	struct timespec deadline;
+	bool ok;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 30;
+	pthread_mutex_lock(&p->lock);
+	while (p->resumed < n &&
+	       pthread_cond_timedwait(&p->changed, &p->lock, &deadline) == 0)
+		;
+	ok = p->resumed >= n;
+	pthread_mutex_unlock(&p->lock);
+	return ok;
+}
+
+static struct parked parked = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+static const struct auth_waiter waiter = {park, unpark, &parked};
+static const struct webconfig_user with_slow[] = {{"alice", HASH_ALICE}, {"tk", HASH_TOOLKIT}};
+
+/*
+ * A new credential is checked off the caller's thread (cost 12, a few tenths of a second):
+ * meanwhile a cached one is answered at once; once resumed, the new one is in the cache.
+ */
+START_TEST(test_check_off_thread)
+{
+	char err[256], slow[512], fast[512];
+	struct auth *auth = auth_new(with_slow, 2, err, sizeof(err));
+
+	ck_assert_msg(auth != NULL, "auth_new: %s", err);
+	auth_set_budget(auth, 1, 1e6);
+	basic("alice:alice123", 14, fast);
+	ck_assert_int_eq(auth_check(auth, fast, 0, NULL), AUTH_GRANTED);
+	basic("tk:alice123", 11, slow);
+	ck_assert_int_eq(auth_check(auth, slow, 0, &waiter), AUTH_PENDING);
+	ck_assert_int_eq(parked.suspended, 1);
+	ck_assert_int_eq(auth_check(auth, fast, 0, &waiter), AUTH_GRANTED);
+	ck_assert_msg(resumed(&parked) == 0, "the cached answer waited for the bcrypt");
+	ck_assert_msg(wait_resumed(&parked, 1), "never resumed");
+	ck_assert_int_eq(auth_check(auth, slow, 1, &waiter), AUTH_GRANTED);
+	ck_assert_int_eq(parked.suspended, 1);
+	auth_free(auth);
+}
+END_TEST
+
+/*
+ * Past AUTH_QUEUE_MAX waiting checks a new one is refused (429); auth_stop resumes every
+ * parked request at once, the one being checked included, and queues nothing more.
+ */
+START_TEST(test_queue_and_stop)
+{
+	char err[256], header[512], cred[64];
+	struct auth *auth = auth_new(with_slow, 2, err, sizeof(err));
+	int i;
+
+	ck_assert_msg(auth != NULL, "auth_new: %s", err);
+	auth_set_budget(auth, 1, 1e6);
+	/* The queue, and the one the bcrypt thread may have taken from it already. */
+	for (i = 0; i <= AUTH_QUEUE_MAX + 1; i++) {
+		snprintf(cred, sizeof(cred), "tk:wrong-%d", i);
+		basic(cred, strlen(cred), header);
+		if (auth_check(auth, header, 0, &waiter) != AUTH_PENDING)
+			break;
+	}
+	ck_assert_msg(i == AUTH_QUEUE_MAX || i == AUTH_QUEUE_MAX + 1, "%d checks queued", i);
+	ck_assert_int_eq(auth_check(auth, header, 0, &waiter), AUTH_BUSY);
+	auth_stop(auth);
+	ck_assert_int_eq(resumed(&parked), i);
+	basic("tk:after-stop", 13, header);
+	ck_assert_int_eq(auth_check(auth, header, 0, &waiter), AUTH_BUSY);
+	auth_free(auth);
+	ck_assert_int_eq(resumed(&parked), i);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -329,6 +473,9 @@ main(void)
 	tcase_add_test(tc, test_cache_eviction);
 	tcase_add_test(tc, test_toolkit_hash);
 	tcase_add_test(tc, test_unknown_user_same_time);
+	tcase_add_test(tc, test_cost_too_high);
+	tcase_add_test(tc, test_check_off_thread);
+	tcase_add_test(tc, test_queue_and_stop);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

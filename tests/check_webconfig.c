@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_run.h"
@@ -310,6 +312,113 @@ START_TEST(test_load_resolves_against_the_file)
 }
 END_TEST
 
+/* Nesting kinds a hostile file can repeat: flow, block sequences on one line, block maps. */
+static const struct {
+	const char *name;
+	const char *unit; /* repeated to fill the file */
+	size_t indent;    /* spaces added per level after each unit (block maps), else 0 */
+} nestings[] = {
+	{"flow sequences", "[", 0},
+	{"flow mappings", "{a: ", 0},
+	{"block sequences on one line", "- ", 0},
+	{"block mappings", "a:\n", 1},
+};
+
+/* Fills buf (size bytes, NUL included) with nesting i; returns its length. */
+static size_t
+make_nesting(int i, char *buf, size_t size)
+{
+	size_t len = 0, unit = strlen(nestings[i].unit), level = 0, k;
+
+	while (len + unit + level * nestings[i].indent + 1 < size) {
+		for (k = 0; k < level * nestings[i].indent; k++)
+			buf[len++] = ' ';
+		memcpy(buf + len, nestings[i].unit, unit);
+		len += unit;
+		level++;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/*
+ * A file of nesting up to the 1 MiB cap is refused at once, naming the line where it went
+ * too deep (libyaml alone spends minutes on it), and a file at the limit is not refused for
+ * its depth.
+ */
+START_TEST(test_deep_nesting_refused_fast)
+{
+	size_t size = 1024 * 1024, len;
+	char *text = malloc(size), err[256] = "";
+	struct webconfig cfg;
+	struct timespec a, b;
+	double seconds;
+
+	ck_assert(text != NULL);
+	len = make_nesting(_i, text, size);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ck_assert_int_eq(webconfig_parse(&cfg, text, len, NULL, err, sizeof(err)), EINVAL);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	ck_assert_msg(strstr(err, "nested deeper than 64 levels (line ") != NULL, "%s: %s",
+		      nestings[_i].name, err);
+	if (nestings[_i].indent > 0)
+		ck_assert_msg(strstr(err, "(line 65)") != NULL, "%s: %s", nestings[_i].name, err);
+	ck_assert_msg(seconds < 1, "%s: %.2f s to refuse", nestings[_i].name, seconds);
+	webconfig_free(&cfg);
+	/* 64 levels: refused for what it holds, not for its depth. */
+	len = make_nesting(_i, text, nestings[_i].indent > 0 ? 64 * 65 / 2 + 64 * 3 + 1 : 64 *
+				      strlen(nestings[_i].unit) + 1);
+	ck_assert_int_eq(webconfig_parse(&cfg, text, len, NULL, err, sizeof(err)), EINVAL);
+	ck_assert_msg(strstr(err, "nested deeper") == NULL, "%s at 64: %s", nestings[_i].name,
+		      err);
+	webconfig_free(&cfg);
+	free(text);
+}
+END_TEST
+
+/* Headers past what a response has room for are refused at start, not on every request. */
+START_TEST(test_headers_bounded)
+{
+	static const char head[] = "http_server_config:\n  headers:\n    Content-Security-Policy: ";
+	char text[8192], err[256] = "";
+	struct webconfig cfg;
+	size_t n = strlen(head);
+
+	memcpy(text, head, n);
+	memset(text + n, 'x', 4000);
+	text[n + 4000] = '\0';
+	ck_assert_msg(webconfig_parse(&cfg, text, strlen(text), NULL, err, sizeof(err)) == 0,
+		      "4000 bytes: %s", err);
+	webconfig_free(&cfg);
+	memset(text + n, 'x', 5000);
+	text[n + 5000] = '\0';
+	ck_assert_int_eq(webconfig_parse(&cfg, text, strlen(text), NULL, err, sizeof(err)), EINVAL);
+	ck_assert_msg(strstr(err, "http_server_config.headers: the headers take more than the "
+				  "4096 bytes") != NULL, "%s", err);
+	webconfig_free(&cfg);
+}
+END_TEST
+
+/* A FIFO nobody writes is refused at once, not waited on. */
+START_TEST(test_load_fifo)
+{
+	struct webconfig cfg;
+	char path[512], err[256] = "";
+
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/web.yml", tmpdir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	alarm(10); /* before the fix, open() waited for a writer forever */
+	ck_assert_int_eq(webconfig_load(&cfg, path, err, sizeof(err)), EINVAL);
+	alarm(0);
+	ck_assert_msg(strstr(err, "not a regular file") != NULL, "FIFO: '%s'", err);
+	webconfig_free(&cfg);
+	unlink(path);
+	rmdir(tmpdir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -321,6 +430,9 @@ main(void)
 			    sizeof(bcrypt_cases) / sizeof(bcrypt_cases[0]));
 	tcase_add_test(tc, test_users_kept_in_order);
 	tcase_add_test(tc, test_load_resolves_against_the_file);
+	tcase_add_loop_test(tc, test_deep_nesting_refused_fast, 0, CHECK_ROWS(nestings));
+	tcase_add_test(tc, test_headers_bounded);
+	tcase_add_test(tc, test_load_fifo);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
