@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "idle_defaults.h"
 #include "idle_plugin_config.h"
 
 int
@@ -77,7 +78,7 @@ set_path(char **field, const oconfig_item_t *item, char *err, size_t err_size)
 	return 0;
 }
 
-/* A whole number of polls from 1 to IDLE_PLUGIN_WINDOW_MAX. */
+/* A whole number of polls from IDLE_WINDOW_MIN to IDLE_WINDOW_MAX. */
 static int
 set_window(size_t *field, const oconfig_item_t *item, char *err, size_t err_size)
 {
@@ -86,15 +87,15 @@ set_window(size_t *field, const oconfig_item_t *item, char *err, size_t err_size
 	if (!one_value(item, err, err_size))
 		return EINVAL;
 	n = item->values[0].value.number;
-	if (item->values[0].type != OCONFIG_TYPE_NUMBER || !(n >= 1 && n <= IDLE_PLUGIN_WINDOW_MAX) ||
-	    n != floor(n))
-		return fail(err, err_size, "\"%s\" needs a whole number of polls from 1 to %d",
-			    item->key, IDLE_PLUGIN_WINDOW_MAX);
+	if (item->values[0].type != OCONFIG_TYPE_NUMBER ||
+	    !(n >= IDLE_WINDOW_MIN && n <= IDLE_WINDOW_MAX) || n != floor(n))
+		return fail(err, err_size, "\"%s\" needs a whole number of polls from %d to %d",
+			    item->key, IDLE_WINDOW_MIN, IDLE_WINDOW_MAX);
 	*field = (size_t)n;
 	return 0;
 }
 
-/* Seconds between polls, from IDLE_PLUGIN_POLL_MIN to IDLE_PLUGIN_POLL_MAX. */
+/* Seconds between polls, from IDLE_POLL_SECONDS_MIN to IDLE_POLL_SECONDS_MAX. */
 static int
 set_poll(double *field, const oconfig_item_t *item, char *err, size_t err_size)
 {
@@ -104,9 +105,9 @@ set_poll(double *field, const oconfig_item_t *item, char *err, size_t err_size)
 		return EINVAL;
 	n = item->values[0].value.number;
 	if (item->values[0].type != OCONFIG_TYPE_NUMBER ||
-	    !(n >= IDLE_PLUGIN_POLL_MIN && n <= IDLE_PLUGIN_POLL_MAX))
+	    !(n >= IDLE_POLL_SECONDS_MIN && n <= IDLE_POLL_SECONDS_MAX))
 		return fail(err, err_size, "\"%s\" needs a number of seconds from %g to %g",
-			    item->key, IDLE_PLUGIN_POLL_MIN, IDLE_PLUGIN_POLL_MAX);
+			    item->key, IDLE_POLL_SECONDS_MIN, IDLE_POLL_SECONDS_MAX);
 	*field = n;
 	return 0;
 }
