@@ -7,6 +7,7 @@ bridge_idle_exporter_SOURCES = \
 	bridge/negotiate.c bridge/negotiate.h \
 	bridge/http.c bridge/http.h \
 	bridge/listen.c bridge/listen.h \
+	bridge/log.c bridge/log.h \
 	bridge/options.c bridge/options.h \
 	bridge/page.c bridge/page.h \
 	bridge/poller.c bridge/poller.h \

@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "http.h"
+#include "log.h"
 #include "options.h"
 #include "page.h"
 #include "poller.h"
@@ -36,17 +37,19 @@ static void
 log_security(const char *path, const struct security *sec)
 {
 	const struct webconfig *cfg = &sec->config;
-	size_t headers = 0;
+	char tls[32] = "off", users[24], headers[24];
+	size_t n = 0;
 
-	while (cfg->headers[headers] != NULL)
-		headers += 2;
+	while (cfg->headers[n] != NULL)
+		n += 2;
 	if (cfg->tls)
-		fprintf(stderr, PROGRAM ": web config file '%s': TLS 1.%d to 1.%d, %s; ", path,
-			cfg->min_version - 10, cfg->max_version - 10,
-			client_auth_names[cfg->client_auth]);
-	else
-		fprintf(stderr, PROGRAM ": web config file '%s': plain HTTP; ", path);
-	fprintf(stderr, "basic auth users: %zu; extra headers: %zu\n", cfg->n_users, headers / 2);
+		snprintf(tls, sizeof(tls), "1.%d-1.%d", cfg->min_version - 10,
+			 cfg->max_version - 10);
+	snprintf(users, sizeof(users), "%zu", cfg->n_users);
+	snprintf(headers, sizeof(headers), "%zu", n / 2);
+	log_kv(LOG_LEVEL_INFO, "web config file loaded", "file", path, "tls", tls, "client_auth",
+	       cfg->tls ? client_auth_names[cfg->client_auth] : "none", "basic_auth_users", users,
+	       "headers", headers, NULL);
 }
 
 /* Frees what security_load made; fine on a zeroed sec. */
@@ -75,7 +78,8 @@ security_load(struct security *sec, const char *path)
 	    (sec->config.n_users > 0 &&
 	     (sec->auth = auth_new(sec->config.users, sec->config.n_users, err,
 				   sizeof(err))) == NULL)) {
-		fprintf(stderr, PROGRAM ": web config file '%s': %s\n", path, err);
+		log_kv(LOG_LEVEL_ERROR, "cannot load the web config file", "file", path, "err", err,
+		       NULL);
 		security_free(sec);
 		return 2;
 	}
@@ -110,10 +114,34 @@ wait_for_stop(const sigset_t *set)
 		;
 }
 
+/* The sampler's configuration from the flags; points into opts. */
+static void
+sampler_config(const struct options *opts, struct idle_sampler_config *config)
+{
+	idle_sampler_config_defaults(config);
+	config->pts_dir = opts->pts_dir;
+	config->dev_dir = opts->dev_dir;
+	config->utmp_file = opts->utmp_file;
+	config->proc_dir = opts->path_procfs;
+	config->window = opts->window;
+	config->sessions = opts->collector_sessions;
+	config->terminals = opts->collector_terminals;
+}
+
+/* Logs a failure to start with its cause; returns the exit code 1. */
+static int
+start_failed(const char *msg, int err)
+{
+	log_kv(LOG_LEVEL_ERROR, msg, "err", strerror(err), NULL);
+	return 1;
+}
+
 /* Starts everything, serves until told to stop, stops everything.  Returns the exit code. */
 static int
 serve(const struct options *opts, const struct http_security *security)
 {
+	struct idle_sampler_config config;
+	char port[8];
 	struct poller poller;
 	struct page page;
 	struct http http;
@@ -121,35 +149,30 @@ serve(const struct options *opts, const struct http_security *security)
 	sigset_t set;
 	int rc;
 
-	if ((rc = block_stop_signals(&set)) != 0) {
-		fprintf(stderr, PROGRAM ": cannot set up signals: %s\n", strerror(rc));
-		return 1;
-	}
-	if ((rc = poller_init(&poller, &opts->sampler, opts->poll_seconds)) != 0) {
-		fprintf(stderr, PROGRAM ": cannot start sampling: %s\n", strerror(rc));
-		return 1;
-	}
+	if ((rc = block_stop_signals(&set)) != 0)
+		return start_failed("cannot set up signals", rc);
+	sampler_config(opts, &config);
+	if ((rc = poller_init(&poller, &config, opts->poll_seconds)) != 0)
+		return start_failed("cannot start sampling", rc);
 	if ((rc = page_init(&page, &poller, PACKAGE_VERSION)) != 0) {
-		fprintf(stderr, PROGRAM ": cannot read /proc/self: %s\n", strerror(rc));
 		poller_destroy(&poller);
-		return 1;
+		return start_failed("cannot read /proc/self", rc);
 	}
 	if (http_start(&http, opts, security, &page, err, sizeof(err)) != 0) {
-		fprintf(stderr, PROGRAM ": %s\n", err);
+		log_kv(LOG_LEVEL_ERROR, "cannot serve", "err", err, NULL);
 		page_destroy(&page);
 		poller_destroy(&poller);
 		return 1;
 	}
 	if ((rc = poller_start(&poller)) != 0) {
-		fprintf(stderr, PROGRAM ": cannot start the sampling thread: %s\n", strerror(rc));
 		http_stop(&http);
 		page_destroy(&page);
 		poller_destroy(&poller);
-		return 1;
+		return start_failed("cannot start the sampling thread", rc);
 	}
-	fprintf(stderr, PROGRAM ": listening on %s:%u, metrics at %s\n",
-		opts->listen_host[0] ? opts->listen_host : "", opts->listen_port,
-		opts->telemetry_path);
+	snprintf(port, sizeof(port), "%u", opts->listen_port);
+	log_kv(LOG_LEVEL_INFO, "listening", "version", PACKAGE_VERSION, "address",
+	       opts->listen_host, "port", port, "telemetry_path", opts->telemetry_path, NULL);
 	wait_for_stop(&set);
 	http_stop(&http);
 	page_destroy(&page);
@@ -169,14 +192,14 @@ main(int argc, char **argv)
 		fprintf(stderr, PROGRAM ": %s (see --help)\n", err);
 		return 2;
 	}
-	if (opts.show_help) {
-		fputs(options_usage, stdout);
-		return fflush(stdout) == 0 ? 0 : 1;
-	}
+	if (opts.show_help)
+		return options_print_help(stdout) == 0 ? 0 : 1;
 	if (opts.show_version) {
 		printf(PROGRAM " " PACKAGE_VERSION "\n");
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
+	/* options_parse took only the names log_setup knows. */
+	(void)log_setup(opts.log_level, opts.log_format);
 	if (opts.web_config_file == NULL)
 		return serve(&opts, NULL);
 	if (security_load(&sec, opts.web_config_file) != 0)

@@ -1,69 +1,137 @@
 /* SPDX-License-Identifier: MIT */
-/* idle-exporter's command line: flags in the manner of Prometheus' own exporters. */
+/* idle-exporter's command line: one table of flags, spelled as Prometheus' own exporters do. */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "idle_defaults.h"
+#include "log.h"
 #include "options.h"
 
-const char options_usage[] =
-	"Usage: idle-exporter [OPTION]...\n"
-	"Serve terminal idle time as Prometheus metrics.\n"
-	"\n"
-	"  --web.listen-address=[HOST]:PORT  address to listen on (default :3003, IPv4 and IPv6)\n"
-	"  --web.telemetry-path=PATH         path serving the metrics (default /metrics; / too)\n"
-	"  --web.max-connections=N           connections at once (default 64)\n"
-	"  --web.max-connections-per-ip=N    connections at once from one address (default 16)\n"
-	"  --web.idle-timeout=SECONDS        close a connection idle this long (default 10)\n"
-	"  --web.config.file=FILE            TLS, basic auth and headers, in exporter-toolkit's\n"
-	"                                    web config format (default: none, plain HTTP)\n"
-	"  --pts-dir=DIR                     pseudo-terminal directory (default /dev/pts)\n"
-	"  --dev-dir=DIR                     device directory for utmp ttys (default /dev)\n"
-	"  --utmp-file=FILE                  utmp file of login sessions (default /var/run/utmp)\n"
-	"  --proc-dir=DIR                    proc file system (default /proc)\n"
-	"  --window=N                        polls in the average (default 60)\n"
-	"  --poll-interval=SECONDS           time between polls (default 1)\n"
-	"  --version                         print the version and exit\n"
-	"  --help                            print this help and exit\n";
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
-enum {
-	OPT_LISTEN = 256,
-	OPT_PATH,
-	OPT_MAX_CONN,
-	OPT_MAX_CONN_IP,
-	OPT_IDLE_TIMEOUT,
-	OPT_WEB_CONFIG,
-	OPT_PTS,
-	OPT_DEV,
-	OPT_UTMP,
-	OPT_PROC,
-	OPT_WINDOW,
-	OPT_POLL,
-	OPT_VERSION,
-	OPT_HELP,
+enum flag_kind {
+	FLAG_SWITCH,   /* --name alone: --help, --version */
+	FLAG_BOOL,     /* --name and --no-name; def "true" or "false" */
+	FLAG_LISTEN,   /* [HOST]:PORT into listen_host and listen_port */
+	FLAG_URL_PATH, /* an absolute URL path, copied into a buffer of OPTIONS_PATH_MAX */
+	FLAG_PATH,     /* a non-empty file name (const char *) */
+	FLAG_CHOICE,   /* one of choices (const char *) */
+	FLAG_UNSIGNED, /* a whole number in [min, max] (unsigned) */
+	FLAG_SIZE,     /* a whole number in [min, max] (size_t) */
+	FLAG_SECONDS,  /* a number of seconds in [min, max] (double) */
 };
 
-static const struct option long_options[] = {
-	{"web.listen-address", required_argument, NULL, OPT_LISTEN},
-	{"web.telemetry-path", required_argument, NULL, OPT_PATH},
-	{"web.max-connections", required_argument, NULL, OPT_MAX_CONN},
-	{"web.max-connections-per-ip", required_argument, NULL, OPT_MAX_CONN_IP},
-	{"web.idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
-	{"web.config.file", required_argument, NULL, OPT_WEB_CONFIG},
-	{"pts-dir", required_argument, NULL, OPT_PTS},
-	{"dev-dir", required_argument, NULL, OPT_DEV},
-	{"utmp-file", required_argument, NULL, OPT_UTMP},
-	{"proc-dir", required_argument, NULL, OPT_PROC},
-	{"window", required_argument, NULL, OPT_WINDOW},
-	{"poll-interval", required_argument, NULL, OPT_POLL},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+/* One flag, declared once: parsing, defaults, bounds and --help all read this row. */
+struct flag {
+	const char *name;
+	enum flag_kind kind;
+	const char *value_name; /* what --help shows after '=' when there is no default */
+	const char *def;        /* parsed like a given value before argv; NULL: none */
+	double min, max;
+	const char *const *choices;
+	size_t offset; /* of the field in struct options */
+	bool rooted;   /* when not given: --path.rootfs joined with def */
+	const char *help;
 };
+
+#define FIELD(member) offsetof(struct options, member)
+
+static const struct flag flags[] = {
+	{"web.listen-address", FLAG_LISTEN, "[HOST]:PORT", ":3003", 0, 0, NULL, 0, false,
+	 "Address to listen on: HOST:PORT, [IPv6]:PORT, or :PORT for every address, IPv4 and IPv6."},
+	{"web.telemetry-path", FLAG_URL_PATH, "PATH", "/metrics", 0, 0, NULL, FIELD(telemetry_path),
+	 false, "Path serving the metrics; / serves them too."},
+	{"web.config.file", FLAG_PATH, "FILE", NULL, 0, 0, NULL, FIELD(web_config_file), false,
+	 "TLS, basic auth and headers, in exporter-toolkit's web config format (default: none, "
+	 "plain HTTP)."},
+	{"web.systemd-socket", FLAG_BOOL, NULL, "false", 0, 0, NULL, FIELD(web_systemd_socket), false,
+	 "Serve on the socket systemd passes (socket activation), not --web.listen-address."},
+	{"web.max-connections", FLAG_UNSIGNED, "N", "64", 1, 10000, NULL, FIELD(max_connections),
+	 false, "Connections served at once."},
+	{"web.max-connections-per-ip", FLAG_UNSIGNED, "N", "16", 1, 10000, NULL,
+	 FIELD(max_connections_per_ip), false, "Connections at once from one client address."},
+	{"web.idle-timeout", FLAG_UNSIGNED, "SECONDS", "10", 1, 3600, NULL,
+	 FIELD(idle_timeout_seconds), false, "Seconds after which an idle connection is closed."},
+	{"path.procfs", FLAG_PATH, "DIR", IDLE_DEFAULT_PROC_DIR, 0, 0, NULL, FIELD(path_procfs), false,
+	 "procfs mount point: the processes of sessions and containers."},
+	{"path.sysfs", FLAG_PATH, "DIR", IDLE_DEFAULT_SYS_DIR, 0, 0, NULL, FIELD(path_sysfs), false,
+	 "sysfs mount point, where --collector.containers finds the cgroup tree."},
+	{"path.rootfs", FLAG_PATH, "DIR", IDLE_DEFAULT_ROOT_DIR, 0, 0, NULL, FIELD(path_rootfs), false,
+	 "Root under which the defaults of --pts-dir, --dev-dir and --utmp-file are found (the "
+	 "host's, for an exporter in a container); those flags, when given, are used as they are."},
+	{"pts-dir", FLAG_PATH, "DIR", IDLE_DEFAULT_PTS_DIR, 0, 0, NULL, FIELD(pts_dir), true,
+	 "Pseudo-terminal directory."},
+	{"dev-dir", FLAG_PATH, "DIR", IDLE_DEFAULT_DEV_DIR, 0, 0, NULL, FIELD(dev_dir), true,
+	 "Where utmp's tty names (pts/3, tty1) are found."},
+	{"utmp-file", FLAG_PATH, "FILE", IDLE_DEFAULT_UTMP_FILE, 0, 0, NULL, FIELD(utmp_file),
+	 true, "Login sessions."},
+	{"collector.sessions", FLAG_BOOL, NULL, "true", 0, 0, NULL, FIELD(collector_sessions), false,
+	 "Login sessions from utmp: user_w_idle_time and idle_sessions."},
+	{"collector.terminals", FLAG_BOOL, NULL, "true", 0, 0, NULL, FIELD(collector_terminals),
+	 false, "Per-terminal series: idle_terminal_input_seconds and idle_terminal_output_seconds."},
+	{"collector.containers", FLAG_BOOL, NULL, "false", 0, 0, NULL, FIELD(collector_containers),
+	 false, "The terminals of every container, labelled with namespace, pod and container."},
+	{"containers.log-dir", FLAG_PATH, "DIR", IDLE_DEFAULT_CONTAINERS_LOG_DIR, 0, 0, NULL,
+	 FIELD(containers_log_dir), false, "kubelet's container log links, which name containers."},
+	{"window", FLAG_SIZE, "N", STRINGIFY(IDLE_DEFAULT_WINDOW), IDLE_WINDOW_MIN, IDLE_WINDOW_MAX,
+	 NULL, FIELD(window), false, "Polls averaged in avg_user_input_idle_time."},
+	{"poll-interval", FLAG_SECONDS, "SECONDS", STRINGIFY(IDLE_DEFAULT_POLL_SECONDS),
+	 IDLE_POLL_SECONDS_MIN, IDLE_POLL_SECONDS_MAX, NULL, FIELD(poll_seconds), false,
+	 "Seconds between polls; fractions are allowed."},
+	{"log.level", FLAG_CHOICE, "LEVEL", "info", 0, 0, log_level_names, FIELD(log_level), false,
+	 "Only log messages of this level or above."},
+	{"log.format", FLAG_CHOICE, "FORMAT", "logfmt", 0, 0, log_format_names, FIELD(log_format),
+	 false, "Format of the log lines on stderr."},
+	{"version", FLAG_SWITCH, NULL, NULL, 0, 0, NULL, FIELD(show_version), false,
+	 "Print the version and exit."},
+	{"help", FLAG_SWITCH, NULL, NULL, 0, 0, NULL, FIELD(show_help), false,
+	 "Print this help and exit."},
+};
+
+#define N_FLAGS (sizeof(flags) / sizeof(flags[0]))
+/* getopt_long's codes: 256 + 2 * row, plus 1 for the --no- form. */
+#define CODE_BASE 256
+
+/* getopt_long's view of the table: each flag, and the --no- form of each boolean. */
+struct long_table {
+	struct option opts[2 * N_FLAGS + 1];
+	char no_names[N_FLAGS][64];
+};
+
+static bool
+takes_value(const struct flag *f)
+{
+	return f->kind != FLAG_SWITCH && f->kind != FLAG_BOOL;
+}
+
+/* Fills t from the table; returns 0, or EINVAL for a name too long (a bug in the table). */
+static int
+long_table_build(struct long_table *t)
+{
+	size_t i, n = 0;
+	int len;
+
+	for (i = 0; i < N_FLAGS; i++) {
+		t->opts[n++] = (struct option){flags[i].name,
+					       takes_value(&flags[i]) ? required_argument
+								      : no_argument,
+					       NULL, CODE_BASE + 2 * (int)i};
+		if (flags[i].kind != FLAG_BOOL)
+			continue;
+		len = snprintf(t->no_names[i], sizeof(t->no_names[i]), "no-%s", flags[i].name);
+		if (len < 0 || (size_t)len >= sizeof(t->no_names[i]))
+			return EINVAL;
+		t->opts[n++] =
+			(struct option){t->no_names[i], no_argument, NULL, CODE_BASE + 2 * (int)i + 1};
+	}
+	t->opts[n] = (struct option){NULL, 0, NULL, 0};
+	return 0;
+}
 
 int
 options_parse_listen(const char *text, char *host, size_t hostsize, unsigned short *port)
@@ -98,7 +166,7 @@ options_parse_listen(const char *text, char *host, size_t hostsize, unsigned sho
 
 /* Parses a whole number in [min, max]; returns 0 or EINVAL. */
 static int
-parse_unsigned(const char *text, unsigned long min, unsigned long max, unsigned long *out)
+parse_whole(const char *text, double min, double max, unsigned long *out)
 {
 	char *end;
 
@@ -106,119 +174,142 @@ parse_unsigned(const char *text, unsigned long min, unsigned long max, unsigned 
 		return EINVAL;
 	errno = 0;
 	*out = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || *out < min || *out > max)
+	if (errno != 0 || *end != '\0' || (double)*out < min || (double)*out > max)
 		return EINVAL;
 	return 0;
 }
 
-/* Parses seconds in [0.01, 3600]; returns 0 or EINVAL. */
+/* Parses a finite number of seconds in [min, max]; returns 0 or EINVAL. */
 static int
-parse_seconds(const char *text, double *out)
+parse_seconds(const char *text, double min, double max, double *out)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtod(text, &end);
-	if (errno != 0 || end == text || *end != '\0' || !isfinite(*out) || *out < 0.01 ||
-	    *out > 3600)
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(*out) || *out < min ||
+	    *out > max)
 		return EINVAL;
 	return 0;
 }
 
-/* Copies a path flag's value; returns 0 or EINVAL when empty or too long. */
+/* Copies an absolute URL path into a buffer of OPTIONS_PATH_MAX; returns 0 or EINVAL. */
 static int
-copy_path(char *dst, size_t size, const char *text)
+copy_url_path(char *dst, const char *text)
 {
 	size_t len = strlen(text);
 
-	if (len == 0 || len >= size)
+	if (text[0] != '/' || len >= OPTIONS_PATH_MAX)
 		return EINVAL;
 	memcpy(dst, text, len + 1);
 	return 0;
 }
 
-static void
-options_defaults(struct options *opts)
-{
-	memset(opts, 0, sizeof(*opts));
-	opts->listen_port = 3003;
-	memcpy(opts->telemetry_path, "/metrics", sizeof("/metrics"));
-	idle_sampler_config_defaults(&opts->sampler);
-	opts->poll_seconds = IDLE_DEFAULT_POLL_SECONDS;
-	opts->max_connections = 64;
-	opts->max_connections_per_ip = 16;
-	opts->idle_timeout_seconds = 10;
-	opts->memory_per_connection = 16384;
-}
-
-/* Applies one flag; returns 0 or EINVAL for a bad value. */
+/* Points a string field at one of the choices; returns 0 or EINVAL. */
 static int
-apply(struct options *opts, int opt, const char *arg)
+set_choice(const char **field, const char *const *choices, const char *text)
 {
-	unsigned long n;
-	int err;
-
-	switch (opt) {
-	case OPT_LISTEN:
-		return options_parse_listen(arg, opts->listen_host, sizeof(opts->listen_host),
-					    &opts->listen_port);
-	case OPT_PATH:
-		if (arg[0] != '/')
-			return EINVAL;
-		return copy_path(opts->telemetry_path, sizeof(opts->telemetry_path), arg);
-	case OPT_MAX_CONN:
-		err = parse_unsigned(arg, 1, 10000, &n);
-		opts->max_connections = (unsigned)n;
-		return err;
-	case OPT_MAX_CONN_IP:
-		err = parse_unsigned(arg, 1, 10000, &n);
-		opts->max_connections_per_ip = (unsigned)n;
-		return err;
-	case OPT_IDLE_TIMEOUT:
-		err = parse_unsigned(arg, 1, 3600, &n);
-		opts->idle_timeout_seconds = (unsigned)n;
-		return err;
-	case OPT_WEB_CONFIG:
-		opts->web_config_file = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_PTS:
-		opts->sampler.pts_dir = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_DEV:
-		opts->sampler.dev_dir = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_UTMP:
-		opts->sampler.utmp_file = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_PROC:
-		opts->sampler.proc_dir = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_WINDOW:
-		err = parse_unsigned(arg, 1, 86400, &n);
-		opts->sampler.window = n;
-		return err;
-	case OPT_POLL:
-		return parse_seconds(arg, &opts->poll_seconds);
-	case OPT_VERSION:
-		opts->show_version = true;
-		return 0;
-	case OPT_HELP:
-		opts->show_help = true;
-		return 0;
+	for (; *choices != NULL; choices++) {
+		if (strcmp(*choices, text) == 0) {
+			*field = *choices;
+			return 0;
+		}
 	}
 	return EINVAL;
 }
 
-/* The long name of an option code, for error messages. */
-static const char *
-option_name(int opt)
+/* Applies one flag's value (NULL for a boolean given on the command line, negated for its
+ * --no- form); returns 0 or EINVAL for a bad value. */
+static int
+apply(struct options *opts, const struct flag *f, bool negated, const char *arg)
 {
-	const struct option *o;
+	void *field = (char *)opts + f->offset;
+	unsigned long n;
+	int err;
 
-	for (o = long_options; o->name != NULL; o++)
-		if (o->val == opt)
-			return o->name;
-	return "?";
+	switch (f->kind) {
+	case FLAG_SWITCH:
+		*(bool *)field = true;
+		return 0;
+	case FLAG_BOOL:
+		*(bool *)field = arg != NULL ? strcmp(arg, "true") == 0 : !negated;
+		return 0;
+	case FLAG_LISTEN:
+		return options_parse_listen(arg, opts->listen_host, sizeof(opts->listen_host),
+					    &opts->listen_port);
+	case FLAG_URL_PATH:
+		return copy_url_path(field, arg);
+	case FLAG_PATH:
+		*(const char **)field = arg;
+		return arg[0] != '\0' ? 0 : EINVAL;
+	case FLAG_CHOICE:
+		return set_choice(field, f->choices, arg);
+	case FLAG_UNSIGNED:
+		err = parse_whole(arg, f->min, f->max, &n);
+		*(unsigned *)field = (unsigned)n;
+		return err;
+	case FLAG_SIZE:
+		err = parse_whole(arg, f->min, f->max, &n);
+		*(size_t *)field = n;
+		return err;
+	case FLAG_SECONDS:
+		return parse_seconds(arg, f->min, f->max, field);
+	}
+	return EINVAL;
+}
+
+/* Every default, through the same parsers as a given value; 2 names a bad row of the table. */
+static int
+options_defaults(struct options *opts, char *err, size_t errsize)
+{
+	size_t i;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->memory_per_connection = 16384;
+	for (i = 0; i < N_FLAGS; i++) {
+		if (flags[i].def != NULL && apply(opts, &flags[i], false, flags[i].def) != 0) {
+			snprintf(err, errsize, "bad default for --%s: '%s'", flags[i].name,
+				 flags[i].def);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Joins root and path ("/" and "/dev" give "/dev", "/host/" and "/dev" "/host/dev"). */
+static int
+join_root(char *dst, size_t size, const char *root, const char *path)
+{
+	size_t len = strlen(root);
+	int n;
+
+	while (len > 0 && root[len - 1] == '/')
+		len--;
+	n = snprintf(dst, size, "%.*s%s", (int)len, root, path);
+	return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
+}
+
+/* Puts the rooted flags that were not given under --path.rootfs. */
+static int
+root_defaults(struct options *opts, const bool *given, char *err, size_t errsize)
+{
+	size_t i, slot = 0;
+
+	for (i = 0; i < N_FLAGS; i++) {
+		if (!flags[i].rooted || slot >= OPTIONS_ROOTED_MAX)
+			continue;
+		if (!given[i]) {
+			if (join_root(opts->rooted[slot], sizeof(opts->rooted[slot]),
+				      opts->path_rootfs, flags[i].def) != 0) {
+				snprintf(err, errsize, "bad value for --path.rootfs: '%s' (too long)",
+					 opts->path_rootfs);
+				return 2;
+			}
+			*(const char **)((char *)opts + flags[i].offset) = opts->rooted[slot];
+		}
+		slot++;
+	}
+	return 0;
 }
 
 /* True when arg is "--name" or "--name=...": getopt_long also takes unique prefixes. */
@@ -231,41 +322,124 @@ spelled_out(const char *arg, const char *name)
 	       (arg[2 + len] == '\0' || arg[2 + len] == '=');
 }
 
+/* The message for what getopt_long refused in arg; returns 2. */
+static int
+refused(const struct long_table *t, const char *arg, char *err, size_t errsize)
+{
+	const struct flag *f;
+	int row;
+
+	if (optopt > 0 && optopt < CODE_BASE) {
+		/* A short option leaves optind on its cluster: name the letter. */
+		snprintf(err, errsize, "unknown flag: -%c", optopt);
+		return 2;
+	}
+	if (optopt == 0) {
+		snprintf(err, errsize, "unknown flag: %s", arg);
+		return 2;
+	}
+	row = (optopt - CODE_BASE) / 2;
+	f = &flags[row];
+	if (!spelled_out(arg, (optopt - CODE_BASE) % 2 ? t->no_names[row] : f->name))
+		snprintf(err, errsize, "unknown flag: %s (abbreviations are not accepted)", arg);
+	else if (takes_value(f))
+		snprintf(err, errsize, "missing value for --%s", f->name);
+	else
+		snprintf(err, errsize, "flag --%s takes no value: %s", f->name, arg);
+	return 2;
+}
+
 int
 options_parse(struct options *opts, int argc, char **argv, char *err, size_t errsize)
 {
+	bool given[N_FLAGS] = {false};
+	struct long_table t;
+	const struct flag *f;
 	const char *arg;
-	int opt, index = 0;
+	int code, index = 0;
 
-	options_defaults(opts);
+	if (options_defaults(opts, err, errsize) != 0)
+		return 2;
+	if (long_table_build(&t) != 0) {
+		snprintf(err, errsize, "a flag name is too long");
+		return 2;
+	}
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", long_options, &index)) != -1) {
-		if (opt == '?' || opt == ':') {
-			/* A short option leaves optind on its cluster: name the letter. */
-			if (optopt > 0 && optopt < 256)
-				snprintf(err, errsize, "unknown flag: -%c", optopt);
-			else
-				snprintf(err, errsize, "unknown flag or missing value: %s",
-					 argv[optind - 1]);
-			return 2;
-		}
+	while ((code = getopt_long(argc, argv, "", t.opts, &index)) != -1) {
+		if (code < CODE_BASE)
+			return refused(&t, argv[optind - 1], err, errsize);
+		f = &flags[(code - CODE_BASE) / 2];
 		/* "--flag value" puts the value in its own argv element, after the flag. */
 		arg = argv[optarg != NULL && optarg == argv[optind - 1] ? optind - 2 : optind - 1];
-		if (!spelled_out(arg, long_options[index].name)) {
+		if (!spelled_out(arg, t.opts[index].name)) {
 			snprintf(err, errsize, "unknown flag: %s (abbreviations are not accepted)",
 				 arg);
 			return 2;
 		}
-		if (apply(opts, opt, optarg) != 0) {
-			snprintf(err, errsize, "bad value for --%s: '%s'", option_name(opt),
-				 optarg);
+		if (apply(opts, f, (code - CODE_BASE) % 2 == 1, optarg) != 0) {
+			snprintf(err, errsize, "bad value for --%s: '%s'", f->name, optarg);
 			return 2;
 		}
+		given[f - flags] = true;
 	}
 	if (optind < argc) {
 		snprintf(err, errsize, "unexpected argument: %s", argv[optind]);
 		return 2;
 	}
-	return 0;
+	return root_defaults(opts, given, err, errsize);
+}
+
+/* The left column of a flag's line: --name=DEFAULT, --name=VALUE, --[no-]name or --name. */
+static void
+synopsis(const struct flag *f, char *buf, size_t size)
+{
+	if (f->kind == FLAG_SWITCH)
+		snprintf(buf, size, "--%s", f->name);
+	else if (f->kind == FLAG_BOOL)
+		snprintf(buf, size, "--[no-]%s", f->name);
+	else
+		snprintf(buf, size, "--%s=%s", f->name,
+			 f->def != NULL && !f->rooted ? f->def : f->value_name);
+}
+
+/* What follows a flag's own text: its default when the synopsis cannot show it, its range or
+ * its choices. */
+static void
+print_tail(FILE *out, const struct flag *f)
+{
+	const char *const *c;
+
+	if (f->kind == FLAG_BOOL)
+		fprintf(out, " (default: %s)", strcmp(f->def, "true") == 0 ? "enabled" : "disabled");
+	else if (f->rooted)
+		fprintf(out, " (default: %s under --path.rootfs)", f->def);
+	else if (f->kind == FLAG_UNSIGNED || f->kind == FLAG_SIZE || f->kind == FLAG_SECONDS)
+		fprintf(out, " From %g to %g.", f->min, f->max);
+	for (c = f->choices; c != NULL && *c != NULL; c++)
+		fprintf(out, "%s%s", c == f->choices ? " One of: " : ", ", *c);
+	if (f->choices != NULL)
+		fputc('.', out);
+}
+
+int
+options_print_help(FILE *out)
+{
+	char left[N_FLAGS][OPTIONS_HOST_MAX];
+	size_t i, width = 0;
+
+	for (i = 0; i < N_FLAGS; i++) {
+		synopsis(&flags[i], left[i], sizeof(left[i]));
+		if (strlen(left[i]) > width)
+			width = strlen(left[i]);
+	}
+	fputs("usage: idle-exporter [<flags>]\n\n"
+	      "Serve terminal idle time as Prometheus metrics.\n\nFlags:\n",
+	      out);
+	for (i = 0; i < N_FLAGS; i++) {
+		fprintf(out, "  %-*s  %s", (int)width, left[i], flags[i].help);
+		print_tail(out, &flags[i]);
+		fputc('\n', out);
+	}
+	return fflush(out) == 0 && !ferror(out) ? 0 : errno ? errno : EIO;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
 #include "poller.h"
 
 /* Logs a source's failure when it starts and when it clears: one line per event. */
@@ -14,11 +15,11 @@ report(void *arg, enum idle_source source, int err, const char *detail)
 {
 	(void)arg;
 	if (err != 0)
-		fprintf(stderr, "idle-exporter: %s: cannot read %s: %s\n", idle_source_name(source),
-			detail, strerror(err));
+		log_kv(LOG_LEVEL_ERROR, "cannot read source", "source", idle_source_name(source),
+		       "path", detail, "err", strerror(err), NULL);
 	else
-		fprintf(stderr, "idle-exporter: %s: reading %s again\n", idle_source_name(source),
-			detail);
+		log_kv(LOG_LEVEL_INFO, "reading source again", "source", idle_source_name(source),
+		       "path", detail, NULL);
 }
 
 /* Samples once into work, then swaps it with latest under the lock. */

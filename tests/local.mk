@@ -23,10 +23,13 @@ tests_check_utmp_SOURCES = tests/check_utmp.c $(FIXTURE_SRC)
 tests_check_proc_SOURCES = tests/check_proc.c $(FIXTURE_SRC)
 tests_check_sessions_SOURCES = tests/check_sessions.c $(FIXTURE_SRC)
 
-# The exporter's pure parts: flags, the web config file, basic auth.
-CHECK_BRIDGE = tests/check_options tests/check_webconfig tests/check_auth
-tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h
+# The exporter's pure parts: flags, log lines, the web config file, basic auth.
+CHECK_BRIDGE = tests/check_options tests/check_log tests/check_webconfig tests/check_auth
+tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h \
+	bridge/log.c bridge/log.h
 tests_check_options_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_log_SOURCES = tests/check_log.c bridge/log.c bridge/log.h
+tests_check_log_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
 tests_check_webconfig_SOURCES = tests/check_webconfig.c bridge/webconfig.c bridge/webconfig.h
 tests_check_webconfig_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
 tests_check_webconfig_CFLAGS = $(CHECK_UNIT_CFLAGS) $(YAML_CFLAGS)
@@ -61,7 +64,7 @@ endif
 EXTRA_DIST += tests/check_run.h
 
 # Integration tests, by what they drive.
-EXPORTER_TESTS = tests/exporter.test tests/webconfig.test tests/w-compat.test \
+EXPORTER_TESTS = tests/exporter.test tests/logs.test tests/webconfig.test tests/w-compat.test \
 	tests/http-slowloris.test tests/http-load.test tests/http-malformed.test
 COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
 	tests/collectd-config.test tests/collectd-prometheus.test tests/collectd-snmp.test
