@@ -346,12 +346,13 @@ refused(const struct long_table *t, const char *arg, char *err, size_t errsize)
 	const struct flag *f;
 	int row;
 
-	if (optopt > 0 && optopt < CODE_BASE) {
+	/* getopt_long gives a byte above 127 as a negative optopt. */
+	if (optopt != 0 && optopt < CODE_BASE) {
 		/* A short option leaves optind on its cluster: name the letter. */
 		snprintf(err, errsize, "unknown flag: -%c", optopt);
 		return 2;
 	}
-	if (optopt == 0) {
+	if (optopt == 0 || optopt >= CODE_BASE + 2 * (int)N_FLAGS) {
 		snprintf(err, errsize, "unknown flag: %s", arg);
 		return 2;
 	}

@@ -133,6 +133,18 @@ START_TEST(test_flags_cases)
 }
 END_TEST
 
+/* getopt_long gives a byte above 127 as a negative optopt: still an unknown letter. */
+START_TEST(test_short_option_beyond_ascii)
+{
+	const char *args[] = {"-\xe9", NULL};
+	struct options o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, args, err, sizeof(err)), 2);
+	ck_assert_str_eq(err, "unknown flag: -\xe9");
+}
+END_TEST
+
 /* Every default, field by field: what a user who gives no flag gets. */
 START_TEST(test_defaults)
 {
@@ -419,6 +431,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_listen_cases, 0, CHECK_ROWS(listen_cases));
 	tcase_add_loop_test(tc, test_flags_cases, 0, CHECK_ROWS(flags_cases));
+	tcase_add_test(tc, test_short_option_beyond_ascii);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_values_applied);
 	tcase_add_loop_test(tc, test_bool_cases, 0, CHECK_ROWS(bool_cases));
