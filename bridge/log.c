@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "idle_label.h"
 #include "log.h"
 
 #define LOG_PAIRS_MAX 16
@@ -53,38 +54,11 @@ put_closing(struct line *l, const char *s)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), its code point in *cp; 0 if invalid. */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+/* True when the len bytes at s are the UTF-8 form of U+2028 or U+2029, which JSON escapes. */
+static bool
+is_line_separator(const unsigned char *s, size_t len)
 {
-	static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-	unsigned c = s[0];
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xe0) == 0xc0)
-		len = 2;
-	else if ((c & 0xf0) == 0xe0)
-		len = 3;
-	else if ((c & 0xf8) == 0xf0)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	c &= 0x7fu >> len; /* the lead byte's payload: 5, 4 or 3 bits */
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
+	return len == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9);
 }
 
 /*
@@ -95,8 +69,7 @@ utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 static size_t
 escape_char(const unsigned char *s, size_t n, bool json, char *out, size_t *outlen)
 {
-	unsigned cp;
-	size_t len = utf8_decode(s, n, &cp);
+	size_t len = idle_label_utf8_length(s, n);
 
 	if (len == 0) {
 		memcpy(out, "\\ufffd", 6);
@@ -105,16 +78,16 @@ escape_char(const unsigned char *s, size_t n, bool json, char *out, size_t *outl
 	}
 	*outlen = 2;
 	out[0] = '\\';
-	if (cp == '"' || cp == '\\')
-		out[1] = (char)cp;
-	else if (cp == '\n')
+	if (s[0] == '"' || s[0] == '\\')
+		out[1] = (char)s[0];
+	else if (s[0] == '\n')
 		out[1] = 'n';
-	else if (cp == '\r')
+	else if (s[0] == '\r')
 		out[1] = 'r';
-	else if (cp == '\t')
+	else if (s[0] == '\t')
 		out[1] = 't';
-	else if (cp < 0x20 || (json && (cp == 0x2028 || cp == 0x2029))) {
-		snprintf(out, 7, "\\u%04x", cp);
+	else if (s[0] < 0x20 || (json && is_line_separator(s, len))) {
+		snprintf(out, 7, "\\u%04x", s[0] < 0x20 ? s[0] : 0x2028u + (s[2] == 0xa9));
 		*outlen = 6;
 	} else {
 		memcpy(out, s, len);
@@ -129,12 +102,11 @@ put_escaped(struct line *l, const char *s, bool json, bool bare)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), used, outlen;
-	unsigned cp;
 	char out[8];
 
 	while (n > 0) {
 		/* A bare logfmt value is valid UTF-8 without a control byte: copied whole. */
-		if (bare && (used = utf8_decode(p, n, &cp)) > 0) {
+		if (bare && (used = idle_label_utf8_length(p, n)) > 0) {
 			memcpy(out, p, used);
 			outlen = used;
 		} else {
@@ -147,22 +119,21 @@ put_escaped(struct line *l, const char *s, bool json, bool bare)
 	}
 }
 
-/* go-logfmt quotes a value holding a space, a control byte, '=', '"' or bad UTF-8, and "null". */
+/* go-logfmt quotes a value holding a space, a control byte, '=', '"' or bad UTF-8 (or U+FFFD,
+ * which Go cannot tell from it), and "null". */
 static bool
 logfmt_needs_quotes(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), len;
-	unsigned cp;
 
 	if (strcmp(s, "null") == 0)
 		return true;
-	while (n > 0) {
-		len = utf8_decode(p, n, &cp);
-		if (len == 0 || cp <= ' ' || cp == '=' || cp == '"' || cp == 0xfffd)
+	for (; n > 0; p += len, n -= len) {
+		len = idle_label_utf8_length(p, n);
+		if (len == 0 || p[0] <= ' ' || p[0] == '=' || p[0] == '"' ||
+		    (len == 3 && memcmp(p, IDLE_LABEL_REPLACEMENT, 3) == 0))
 			return true;
-		p += len;
-		n -= len;
 	}
 	return false;
 }
