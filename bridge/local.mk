@@ -9,6 +9,7 @@ bridge_idle_exporter_SOURCES = \
 	bridge/httplog.c bridge/httplog.h \
 	bridge/landing.c bridge/landing.h \
 	bridge/listen.c bridge/listen.h \
+	bridge/log.c bridge/log.h \
 	bridge/options.c bridge/options.h \
 	bridge/page.c bridge/page.h \
 	bridge/procstat.c bridge/procstat.h \

@@ -14,6 +14,7 @@
 #include "http.h"
 #include "landing.h"
 #include "listen.h"
+#include "log.h"
 #include "options.h"
 #include "page.h"
 #include "idle_publisher.h"
@@ -22,7 +23,7 @@
 #include "webconfig.h"
 
 #define PROGRAM "idle-exporter"
-#define FLAGS_SHOWN 16
+#define FLAGS_SHOWN 24
 
 /* The flags in force as "name=value" strings, for the landing page. */
 struct flag_list {
@@ -49,17 +50,19 @@ static void
 log_security(const char *path, const struct security *sec)
 {
 	const struct webconfig *cfg = &sec->config;
-	size_t headers = 0;
+	char tls[32] = "off", users[24], headers[24];
+	size_t n = 0;
 
-	while (cfg->headers[headers] != NULL)
-		headers += 2;
+	while (cfg->headers[n] != NULL)
+		n += 2;
 	if (cfg->tls)
-		fprintf(stderr, PROGRAM ": web config file '%s': TLS 1.%d to 1.%d, %s; ", path,
-			cfg->min_version - 10, cfg->max_version - 10,
-			client_auth_names[cfg->client_auth]);
-	else
-		fprintf(stderr, PROGRAM ": web config file '%s': plain HTTP; ", path);
-	fprintf(stderr, "basic auth users: %zu; extra headers: %zu\n", cfg->n_users, headers / 2);
+		snprintf(tls, sizeof(tls), "1.%d-1.%d", cfg->min_version - 10,
+			 cfg->max_version - 10);
+	snprintf(users, sizeof(users), "%zu", cfg->n_users);
+	snprintf(headers, sizeof(headers), "%zu", n / 2);
+	log_kv(LOG_LEVEL_INFO, "web config file loaded", "file", path, "tls", tls, "client_auth",
+	       cfg->tls ? client_auth_names[cfg->client_auth] : "none", "basic_auth_users", users,
+	       "headers", headers, NULL);
 }
 
 /* Frees what security_load made; fine on a zeroed sec. */
@@ -88,7 +91,8 @@ security_load(struct security *sec, const char *path)
 	    (sec->config.n_users > 0 &&
 	     (sec->auth = auth_new(sec->config.users, sec->config.n_users, err,
 				   sizeof(err))) == NULL)) {
-		fprintf(stderr, PROGRAM ": web config file '%s': %s\n", path, err);
+		log_kv(LOG_LEVEL_ERROR, "cannot load the web config file", "file", path, "err", err,
+		       NULL);
 		security_free(sec);
 		return 2;
 	}
@@ -155,12 +159,20 @@ flag_list_make(struct flag_list *list, const struct options *opts)
 	flag_add(list, "web.max-connections=%u", opts->max_connections);
 	flag_add(list, "web.max-connections-per-ip=%u", opts->max_connections_per_ip);
 	flag_add(list, "web.idle-timeout=%u", opts->idle_timeout_seconds);
-	flag_add(list, "pts-dir=%s", opts->sampler.pts_dir);
-	flag_add(list, "dev-dir=%s", opts->sampler.dev_dir);
-	flag_add(list, "utmp-file=%s", opts->sampler.utmp_file);
-	flag_add(list, "proc-dir=%s", opts->sampler.proc_dir);
-	flag_add(list, "window=%zu", opts->sampler.window);
+	flag_add(list, "path.procfs=%s", opts->path_procfs);
+	flag_add(list, "path.rootfs=%s", opts->path_rootfs);
+	flag_add(list, "path.sysfs=%s", opts->path_sysfs);
+	flag_add(list, "pts-dir=%s", opts->pts_dir);
+	flag_add(list, "dev-dir=%s", opts->dev_dir);
+	flag_add(list, "utmp-file=%s", opts->utmp_file);
+	flag_add(list, "window=%zu", opts->window);
 	flag_add(list, "poll-interval=%g", opts->poll_seconds);
+	flag_add(list, "collector.sessions=%s", opts->collector_sessions ? "true" : "false");
+	flag_add(list, "collector.terminals=%s", opts->collector_terminals ? "true" : "false");
+	flag_add(list, "collector.containers=%s", opts->collector_containers ? "true" : "false");
+	flag_add(list, "containers.log-dir=%s", opts->containers_log_dir);
+	flag_add(list, "log.level=%s", opts->log_level);
+	flag_add(list, "log.format=%s", opts->log_format);
 }
 
 /* Fills what the landing page says about this run: version, libraries, flags. */
@@ -189,7 +201,7 @@ open_listener(const struct options *opts, char *where, size_t wheresize)
 	else
 		fd = listen_open(opts->listen_host, opts->listen_port, err, sizeof(err));
 	if (fd < 0) {
-		fprintf(stderr, PROGRAM ": %s\n", err);
+		log_kv(LOG_LEVEL_ERROR, "cannot listen", "err", err, NULL);
 		return -1;
 	}
 	if (listen_describe(fd, where, wheresize) != 0)
@@ -215,7 +227,7 @@ start_http(struct http *http, int fd, const struct options *opts,
 	char err[512];
 
 	if (http_start(http, &config, err, sizeof(err)) != 0) {
-		fprintf(stderr, PROGRAM ": %s\n", err);
+		log_kv(LOG_LEVEL_ERROR, "cannot serve", "err", err, NULL);
 		return 1;
 	}
 	return 0;
@@ -227,30 +239,52 @@ report_source(void *arg, enum idle_source source, int err, const char *detail)
 {
 	(void)arg;
 	if (err != 0)
-		fprintf(stderr, PROGRAM ": %s: cannot read %s: %s\n", idle_source_name(source),
-			detail, strerror(err));
+		log_kv(LOG_LEVEL_ERROR, "cannot read source", "source", idle_source_name(source),
+		       "path", detail, "err", strerror(err), NULL);
 	else
-		fprintf(stderr, PROGRAM ": %s: reading %s again\n", idle_source_name(source),
-			detail);
+		log_kv(LOG_LEVEL_INFO, "reading source again", "source", idle_source_name(source),
+		       "path", detail, NULL);
+}
+
+/* What the flags ask the sampler to read. */
+static void
+sampler_config(const struct options *opts, struct idle_sampler_config *config)
+{
+	idle_sampler_config_defaults(config);
+	config->pts_dir = opts->pts_dir;
+	config->dev_dir = opts->dev_dir;
+	config->utmp_file = opts->utmp_file;
+	config->proc_dir = opts->path_procfs;
+	config->window = opts->window;
+	config->sessions = opts->collector_sessions;
+	config->terminals = opts->collector_terminals;
+	config->report = report_source;
+}
+
+/* Logs why something could not start. */
+static void
+log_start_error(const char *msg, int err)
+{
+	log_kv(LOG_LEVEL_ERROR, msg, "err", strerror(err), NULL);
 }
 
 /* Makes the sampler and the publisher over it (not started).  NULL after logging why. */
 static struct idle_publisher *
 publisher_new(const struct options *opts)
 {
-	struct idle_sampler_config config = opts->sampler;
+	struct idle_sampler_config config;
 	struct idle_publisher_ops ops;
 	struct idle_publisher *pub;
 	struct idle_sampler *sampler;
 
-	config.report = report_source;
+	sampler_config(opts, &config);
 	if ((sampler = idle_sampler_new(&config)) == NULL) {
-		fprintf(stderr, PROGRAM ": cannot start sampling: %s\n", strerror(errno));
+		log_start_error("cannot start sampling", errno);
 		return NULL;
 	}
 	idle_sampler_publisher_ops(sampler, &ops);
 	if ((pub = idle_publisher_new(&ops, opts->poll_seconds)) == NULL)
-		fprintf(stderr, PROGRAM ": cannot start sampling: %s\n", strerror(errno));
+		log_start_error("cannot start sampling", errno);
 	return pub;
 }
 
@@ -268,13 +302,13 @@ serve(const struct options *opts, const struct http_security *security)
 	int rc, fd;
 
 	if ((rc = block_stop_signals(&set)) != 0) {
-		fprintf(stderr, PROGRAM ": cannot set up signals: %s\n", strerror(rc));
+		log_start_error("cannot set up signals", rc);
 		return 1;
 	}
 	if ((pub = publisher_new(opts)) == NULL)
 		return 1;
 	if ((rc = page_init(&page, pub, PACKAGE_VERSION)) != 0) {
-		fprintf(stderr, PROGRAM ": cannot read /proc/self: %s\n", strerror(rc));
+		log_start_error("cannot read /proc/self", rc);
 		idle_publisher_free(pub);
 		return 1;
 	}
@@ -287,15 +321,15 @@ serve(const struct options *opts, const struct http_security *security)
 		return 1;
 	}
 	if ((rc = idle_publisher_start(pub)) != 0) {
-		fprintf(stderr, PROGRAM ": cannot start the sampling thread: %s\n", strerror(rc));
+		log_start_error("cannot start the sampling thread", rc);
 		http_stop(&http);
 		page_destroy(&page);
 		idle_publisher_free(pub);
 		return 1;
 	}
-	fprintf(stderr, PROGRAM ": listening on %s%s, metrics at %s\n", where,
-		opts->web_systemd_socket ? " (systemd's socket; --web.listen-address ignored)" : "",
-		opts->telemetry_path);
+	log_kv(LOG_LEVEL_INFO, "listening", "version", PACKAGE_VERSION, "address", where,
+	       "systemd_socket", opts->web_systemd_socket ? "true" : "false", "telemetry_path",
+	       opts->telemetry_path, NULL);
 	wait_for_stop(&set);
 	http_stop(&http);
 	page_destroy(&page);
@@ -315,14 +349,14 @@ main(int argc, char **argv)
 		fprintf(stderr, PROGRAM ": %s (see --help)\n", err);
 		return 2;
 	}
-	if (opts.show_help) {
-		fputs(options_usage, stdout);
-		return fflush(stdout) == 0 ? 0 : 1;
-	}
+	if (opts.show_help)
+		return options_print_help(stdout) == 0 ? 0 : 1;
 	if (opts.show_version) {
 		printf(PROGRAM " " PACKAGE_VERSION "\n");
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
+	/* options_parse took only the names log_setup knows. */
+	(void)log_setup(opts.log_level, opts.log_format);
 	if (opts.web_config_file == NULL)
 		return serve(&opts, NULL);
 	if (security_load(&sec, opts.web_config_file) != 0)

@@ -1,73 +1,154 @@
 /* SPDX-License-Identifier: MIT */
-/* idle-exporter's command line: flags in the manner of Prometheus' own exporters. */
+/* idle-exporter's command line: one table of flags, spelled as Prometheus' own exporters do. */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "idle_defaults.h"
+#include "log.h"
 #include "options.h"
 
-const char options_usage[] =
-	"Usage: idle-exporter [OPTION]...\n"
-	"Serve terminal idle time as Prometheus metrics.\n"
-	"\n"
-	"  --web.listen-address=[HOST]:PORT  address to listen on (default :3003, IPv4 and IPv6)\n"
-	"  --web.telemetry-path=PATH         path serving the metrics (default /metrics; / too)\n"
-	"  --web.max-connections=N           connections at once (default 64)\n"
-	"  --web.max-connections-per-ip=N    connections at once from one address (default 16)\n"
-	"  --web.idle-timeout=SECONDS        close a connection idle this long (default 10)\n"
-	"  --web.systemd-socket              serve the socket systemd's socket activation passes,\n"
-	"                                    instead of --web.listen-address\n"
-	"  --web.config.file=FILE            TLS, basic auth and headers, in exporter-toolkit's\n"
-	"                                    web config format (default: none, plain HTTP)\n"
-	"  --pts-dir=DIR                     pseudo-terminal directory (default /dev/pts)\n"
-	"  --dev-dir=DIR                     device directory for utmp ttys (default /dev)\n"
-	"  --utmp-file=FILE                  utmp file of login sessions (default /var/run/utmp)\n"
-	"  --proc-dir=DIR                    proc file system (default /proc)\n"
-	"  --window=N                        polls in the average (default 60)\n"
-	"  --poll-interval=SECONDS           time between polls (default 1)\n"
-	"  --version                         print the version and exit\n"
-	"  --help                            print this help and exit\n";
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
-enum {
-	OPT_LISTEN = 256,
-	OPT_PATH,
-	OPT_MAX_CONN,
-	OPT_MAX_CONN_IP,
-	OPT_IDLE_TIMEOUT,
-	OPT_WEB_CONFIG,
-	OPT_SYSTEMD_SOCKET,
-	OPT_PTS,
-	OPT_DEV,
-	OPT_UTMP,
-	OPT_PROC,
-	OPT_WINDOW,
-	OPT_POLL,
-	OPT_VERSION,
-	OPT_HELP,
+enum flag_kind {
+	FLAG_SWITCH,   /* --name alone: --help, --version */
+	FLAG_BOOL,     /* --name and --no-name; def "true" or "false" */
+	FLAG_LISTEN,   /* [HOST]:PORT into listen_host and listen_port */
+	FLAG_URL_PATH, /* an absolute URL path, copied into a buffer of OPTIONS_PATH_MAX */
+	FLAG_PATH,     /* a non-empty file name (const char *) */
+	FLAG_CHOICE,   /* one of choices (const char *) */
+	FLAG_UNSIGNED, /* a whole number in [min, max] (unsigned) */
+	FLAG_SIZE,     /* a whole number in [min, max] (size_t) */
+	FLAG_SECONDS,  /* a number of seconds in [min, max] (double) */
 };
 
-static const struct option long_options[] = {
-	{"web.listen-address", required_argument, NULL, OPT_LISTEN},
-	{"web.telemetry-path", required_argument, NULL, OPT_PATH},
-	{"web.max-connections", required_argument, NULL, OPT_MAX_CONN},
-	{"web.max-connections-per-ip", required_argument, NULL, OPT_MAX_CONN_IP},
-	{"web.idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
-	{"web.config.file", required_argument, NULL, OPT_WEB_CONFIG},
-	{"web.systemd-socket", no_argument, NULL, OPT_SYSTEMD_SOCKET},
-	{"pts-dir", required_argument, NULL, OPT_PTS},
-	{"dev-dir", required_argument, NULL, OPT_DEV},
-	{"utmp-file", required_argument, NULL, OPT_UTMP},
-	{"proc-dir", required_argument, NULL, OPT_PROC},
-	{"window", required_argument, NULL, OPT_WINDOW},
-	{"poll-interval", required_argument, NULL, OPT_POLL},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+/* One flag, declared once: parsing, defaults, bounds and --help all read this row. */
+struct flag {
+	const char *name;
+	enum flag_kind kind;
+	const char *value_name; /* what --help shows after '=' when it cannot show the default */
+	const char *def;        /* parsed like a given value before argv; NULL: none */
+	double min, max;
+	const char *const *choices;
+	size_t offset; /* of the field in struct options */
+	bool rooted;   /* when not given: --path.rootfs joined with def */
+	const char *help;
 };
+
+#define FIELD(member) offsetof(struct options, member)
+
+static const struct flag flags[] = {
+	{.name = "web.listen-address", .kind = FLAG_LISTEN, .def = ":3003",
+	 .help = "Address to listen on: HOST:PORT, [IPv6]:PORT, or :PORT for every address, IPv4 "
+		 "and IPv6."},
+	{.name = "web.telemetry-path", .kind = FLAG_URL_PATH, .def = "/metrics",
+	 .offset = FIELD(telemetry_path), .help = "Path serving the metrics; / serves them too."},
+	{.name = "web.config.file", .kind = FLAG_PATH, .value_name = "FILE",
+	 .offset = FIELD(web_config_file),
+	 .help = "TLS, basic auth and headers, in exporter-toolkit's web config format (default: "
+		 "none, plain HTTP)."},
+	{.name = "web.systemd-socket", .kind = FLAG_BOOL, .def = "false",
+	 .offset = FIELD(web_systemd_socket),
+	 .help = "Serve on the socket systemd passes (socket activation), not on "
+		 "--web.listen-address."},
+	{.name = "web.max-connections", .kind = FLAG_UNSIGNED, .def = "64", .min = 1, .max = 10000,
+	 .offset = FIELD(max_connections), .help = "Connections served at once."},
+	{.name = "web.max-connections-per-ip", .kind = FLAG_UNSIGNED, .def = "16", .min = 1,
+	 .max = 10000, .offset = FIELD(max_connections_per_ip),
+	 .help = "Connections at once from one client address."},
+	{.name = "web.idle-timeout", .kind = FLAG_UNSIGNED, .def = "10", .min = 1, .max = 3600,
+	 .offset = FIELD(idle_timeout_seconds),
+	 .help = "Seconds after which an idle or stalled connection is closed."},
+	{.name = "path.procfs", .kind = FLAG_PATH, .def = IDLE_DEFAULT_PROC_DIR,
+	 .offset = FIELD(path_procfs),
+	 .help = "procfs mount point: the processes of sessions and containers."},
+	{.name = "path.sysfs", .kind = FLAG_PATH, .def = IDLE_DEFAULT_SYS_DIR,
+	 .offset = FIELD(path_sysfs),
+	 .help = "sysfs mount point, where --collector.containers finds the cgroup tree."},
+	{.name = "path.rootfs", .kind = FLAG_PATH, .def = IDLE_DEFAULT_ROOT_DIR,
+	 .offset = FIELD(path_rootfs),
+	 .help = "Root under which the defaults of --pts-dir, --dev-dir and --utmp-file are found "
+		 "(the host's, for an exporter in a container); those flags, when given, are used "
+		 "as they are."},
+	{.name = "pts-dir", .kind = FLAG_PATH, .value_name = "DIR", .def = IDLE_DEFAULT_PTS_DIR,
+	 .offset = FIELD(pts_dir), .rooted = true, .help = "Pseudo-terminal directory."},
+	{.name = "dev-dir", .kind = FLAG_PATH, .value_name = "DIR", .def = IDLE_DEFAULT_DEV_DIR,
+	 .offset = FIELD(dev_dir), .rooted = true,
+	 .help = "Where utmp's tty names (pts/3, tty1) are found."},
+	{.name = "utmp-file", .kind = FLAG_PATH, .value_name = "FILE", .def = IDLE_DEFAULT_UTMP_FILE,
+	 .offset = FIELD(utmp_file), .rooted = true, .help = "Login sessions."},
+	{.name = "collector.sessions", .kind = FLAG_BOOL, .def = "true",
+	 .offset = FIELD(collector_sessions),
+	 .help = "Login sessions from utmp: user_w_idle_time and idle_sessions."},
+	{.name = "collector.terminals", .kind = FLAG_BOOL, .def = "true",
+	 .offset = FIELD(collector_terminals),
+	 .help = "Per-terminal series: idle_terminal_input_seconds and "
+		 "idle_terminal_output_seconds."},
+	{.name = "collector.containers", .kind = FLAG_BOOL, .def = "false",
+	 .offset = FIELD(collector_containers),
+	 .help = "The terminals of every container, labelled with namespace, pod and container."},
+	{.name = "containers.log-dir", .kind = FLAG_PATH, .def = IDLE_DEFAULT_CONTAINERS_LOG_DIR,
+	 .offset = FIELD(containers_log_dir),
+	 .help = "kubelet's container log links, which name the containers."},
+	{.name = "window", .kind = FLAG_SIZE, .def = STRINGIFY(IDLE_DEFAULT_WINDOW),
+	 .min = IDLE_WINDOW_MIN, .max = IDLE_WINDOW_MAX, .offset = FIELD(window),
+	 .help = "Polls averaged in avg_user_input_idle_time."},
+	{.name = "poll-interval", .kind = FLAG_SECONDS, .def = STRINGIFY(IDLE_DEFAULT_POLL_SECONDS),
+	 .min = IDLE_POLL_SECONDS_MIN, .max = IDLE_POLL_SECONDS_MAX, .offset = FIELD(poll_seconds),
+	 .help = "Seconds between polls; fractions are allowed."},
+	{.name = "log.level", .kind = FLAG_CHOICE, .def = "info", .choices = log_level_names,
+	 .offset = FIELD(log_level), .help = "Only log messages of this level or above."},
+	{.name = "log.format", .kind = FLAG_CHOICE, .def = "logfmt", .choices = log_format_names,
+	 .offset = FIELD(log_format), .help = "Format of the log lines on stderr."},
+	{.name = "version", .kind = FLAG_SWITCH, .offset = FIELD(show_version),
+	 .help = "Print the version and exit."},
+	{.name = "help", .kind = FLAG_SWITCH, .offset = FIELD(show_help),
+	 .help = "Print this help and exit."},
+};
+
+#define N_FLAGS (sizeof(flags) / sizeof(flags[0]))
+/* getopt_long's codes: 256 + 2 * row, plus 1 for the --no- form. */
+#define CODE_BASE 256
+
+/* getopt_long's view of the table: each flag, and the --no- form of each boolean. */
+struct long_table {
+	struct option opts[2 * N_FLAGS + 1];
+	char no_names[N_FLAGS][64];
+};
+
+static bool
+takes_value(const struct flag *f)
+{
+	return f->kind != FLAG_SWITCH && f->kind != FLAG_BOOL;
+}
+
+/* Fills t from the table; returns 0, or EINVAL for a name too long (a bug in the table). */
+static int
+long_table_build(struct long_table *t)
+{
+	size_t i, n = 0;
+	int len;
+
+	for (i = 0; i < N_FLAGS; i++) {
+		t->opts[n++] = (struct option){flags[i].name,
+					       takes_value(&flags[i]) ? required_argument
+								      : no_argument,
+					       NULL, CODE_BASE + 2 * (int)i};
+		if (flags[i].kind != FLAG_BOOL)
+			continue;
+		len = snprintf(t->no_names[i], sizeof(t->no_names[i]), "no-%s", flags[i].name);
+		if (len < 0 || (size_t)len >= sizeof(t->no_names[i]))
+			return EINVAL;
+		t->opts[n++] =
+			(struct option){t->no_names[i], no_argument, NULL, CODE_BASE + 2 * (int)i + 1};
+	}
+	t->opts[n] = (struct option){NULL, 0, NULL, 0};
+	return 0;
+}
 
 int
 options_parse_listen(const char *text, char *host, size_t hostsize, unsigned short *port)
@@ -103,7 +184,7 @@ options_parse_listen(const char *text, char *host, size_t hostsize, unsigned sho
 
 /* Parses a whole number in [min, max]; returns 0 or EINVAL. */
 static int
-parse_unsigned(const char *text, unsigned long min, unsigned long max, unsigned long *out)
+parse_whole(const char *text, double min, double max, unsigned long *out)
 {
 	char *end;
 
@@ -111,135 +192,155 @@ parse_unsigned(const char *text, unsigned long min, unsigned long max, unsigned 
 		return EINVAL;
 	errno = 0;
 	*out = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || *out < min || *out > max)
+	if (errno != 0 || *end != '\0' || (double)*out < min || (double)*out > max)
 		return EINVAL;
 	return 0;
 }
 
-/* Parses seconds in [0.01, 3600]; returns 0 or EINVAL. */
+/* Parses a finite number of seconds in [min, max]; returns 0 or EINVAL. */
 static int
-parse_seconds(const char *text, double *out)
+parse_seconds(const char *text, double min, double max, double *out)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtod(text, &end);
-	if (errno != 0 || end == text || *end != '\0' || !isfinite(*out) || *out < 0.01 ||
-	    *out > 3600)
+	if (errno != 0 || end == text || *end != '\0' || !isfinite(*out) || *out < min ||
+	    *out > max)
 		return EINVAL;
 	return 0;
 }
 
-/* Copies a path flag's value; returns 0 or EINVAL when empty or too long. */
+/* Copies an absolute URL path into a buffer of OPTIONS_PATH_MAX; returns 0 or EINVAL. */
 static int
-copy_path(char *dst, size_t size, const char *text)
+copy_url_path(char *dst, const char *text)
 {
 	size_t len = strlen(text);
 
-	if (len == 0 || len >= size)
+	/* A request's path is decoded and cut at '?' first: these could never match. */
+	if (text[0] != '/' || len >= OPTIONS_PATH_MAX || strpbrk(text, "?%#") != NULL)
 		return EINVAL;
 	memcpy(dst, text, len + 1);
 	return 0;
 }
 
-static void
-options_defaults(struct options *opts)
+/* What a bad value of the flags people most often get wrong should look like, or "". */
+static const char *
+value_hint(const struct flag *f)
 {
-	memset(opts, 0, sizeof(*opts));
-	opts->listen_port = 3003;
-	memcpy(opts->telemetry_path, "/metrics", sizeof("/metrics"));
-	idle_sampler_config_defaults(&opts->sampler);
-	opts->poll_seconds = IDLE_DEFAULT_POLL_SECONDS;
-	opts->max_connections = 64;
-	opts->max_connections_per_ip = 16;
-	opts->idle_timeout_seconds = 10;
-	opts->memory_per_connection = 16384;
+	if (f->kind == FLAG_LISTEN)
+		return " (want HOST:PORT, [IPv6]:PORT, or :PORT for every address)";
+	if (f->kind == FLAG_URL_PATH)
+		return " (want a path from /, without '?', '%' or '#': a request's path is decoded"
+		       " and cut at '?' before it is compared, so it could never match)";
+	return "";
 }
 
-/* Applies one flag; returns 0 or EINVAL for a bad value. */
+/* Points a string field at one of the choices; returns 0 or EINVAL. */
 static int
-apply(struct options *opts, int opt, const char *arg)
+set_choice(const char **field, const char *const *choices, const char *text)
 {
-	unsigned long n;
-	int err;
-
-	switch (opt) {
-	case OPT_LISTEN:
-		return options_parse_listen(arg, opts->listen_host, sizeof(opts->listen_host),
-					    &opts->listen_port);
-	case OPT_PATH:
-		/* A request's path is decoded and cut at '?' first: these could never match. */
-		if (arg[0] != '/' || strpbrk(arg, "?%#") != NULL)
-			return EINVAL;
-		return copy_path(opts->telemetry_path, sizeof(opts->telemetry_path), arg);
-	case OPT_MAX_CONN:
-		err = parse_unsigned(arg, 1, 10000, &n);
-		opts->max_connections = (unsigned)n;
-		return err;
-	case OPT_MAX_CONN_IP:
-		err = parse_unsigned(arg, 1, 10000, &n);
-		opts->max_connections_per_ip = (unsigned)n;
-		return err;
-	case OPT_IDLE_TIMEOUT:
-		err = parse_unsigned(arg, 1, 3600, &n);
-		opts->idle_timeout_seconds = (unsigned)n;
-		return err;
-	case OPT_WEB_CONFIG:
-		opts->web_config_file = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_SYSTEMD_SOCKET:
-		opts->web_systemd_socket = true;
-		return 0;
-	case OPT_PTS:
-		opts->sampler.pts_dir = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_DEV:
-		opts->sampler.dev_dir = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_UTMP:
-		opts->sampler.utmp_file = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_PROC:
-		opts->sampler.proc_dir = arg;
-		return arg[0] ? 0 : EINVAL;
-	case OPT_WINDOW:
-		err = parse_unsigned(arg, 1, 86400, &n);
-		opts->sampler.window = n;
-		return err;
-	case OPT_POLL:
-		return parse_seconds(arg, &opts->poll_seconds);
-	case OPT_VERSION:
-		opts->show_version = true;
-		return 0;
-	case OPT_HELP:
-		opts->show_help = true;
-		return 0;
+	for (; *choices != NULL; choices++) {
+		if (strcmp(*choices, text) == 0) {
+			*field = *choices;
+			return 0;
+		}
 	}
 	return EINVAL;
 }
 
-/* The long name of an option code, for error messages. */
-static const char *
-option_name(int opt)
+/* Applies one flag's value (NULL for a boolean given on the command line, negated for its
+ * --no- form); returns 0 or EINVAL for a bad value. */
+static int
+apply(struct options *opts, const struct flag *f, bool negated, const char *arg)
 {
-	const struct option *o;
+	void *field = (char *)opts + f->offset;
+	unsigned long n;
+	int err;
 
-	for (o = long_options; o->name != NULL; o++)
-		if (o->val == opt)
-			return o->name;
-	return "?";
+	switch (f->kind) {
+	case FLAG_SWITCH:
+		*(bool *)field = true;
+		return 0;
+	case FLAG_BOOL:
+		*(bool *)field = arg != NULL ? strcmp(arg, "true") == 0 : !negated;
+		return 0;
+	case FLAG_LISTEN:
+		return options_parse_listen(arg, opts->listen_host, sizeof(opts->listen_host),
+					    &opts->listen_port);
+	case FLAG_URL_PATH:
+		return copy_url_path(field, arg);
+	case FLAG_PATH:
+		*(const char **)field = arg;
+		return arg[0] != '\0' ? 0 : EINVAL;
+	case FLAG_CHOICE:
+		return set_choice(field, f->choices, arg);
+	case FLAG_UNSIGNED:
+		err = parse_whole(arg, f->min, f->max, &n);
+		*(unsigned *)field = (unsigned)n;
+		return err;
+	case FLAG_SIZE:
+		err = parse_whole(arg, f->min, f->max, &n);
+		*(size_t *)field = n;
+		return err;
+	case FLAG_SECONDS:
+		return parse_seconds(arg, f->min, f->max, field);
+	}
+	return EINVAL;
 }
 
-/* What a bad value of the flags people most often get wrong should look like, or "". */
-static const char *
-option_hint(int opt)
+/* Every default, through the same parsers as a given value; 2 names a bad row of the table. */
+static int
+options_defaults(struct options *opts, char *err, size_t errsize)
 {
-	if (opt == OPT_LISTEN)
-		return " (want HOST:PORT, [IPv6]:PORT, or :PORT for every address)";
-	if (opt == OPT_PATH)
-		return " (want a path from /, without '?', '%' or '#': a request's path is decoded"
-		       " and cut at '?' before it is compared, so it could never match)";
-	return "";
+	size_t i;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->memory_per_connection = 16384;
+	for (i = 0; i < N_FLAGS; i++) {
+		if (flags[i].def != NULL && apply(opts, &flags[i], false, flags[i].def) != 0) {
+			snprintf(err, errsize, "bad default for --%s: '%s'", flags[i].name,
+				 flags[i].def);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Joins root and path ("/" and "/dev" give "/dev", "/host/" and "/dev" "/host/dev"). */
+static int
+join_root(char *dst, size_t size, const char *root, const char *path)
+{
+	size_t len = strlen(root);
+	int n;
+
+	while (len > 0 && root[len - 1] == '/')
+		len--;
+	n = snprintf(dst, size, "%.*s%s", (int)len, root, path);
+	return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
+}
+
+/* Puts the rooted flags that were not given under --path.rootfs. */
+static int
+root_defaults(struct options *opts, const bool *given, char *err, size_t errsize)
+{
+	size_t i, slot = 0;
+
+	for (i = 0; i < N_FLAGS; i++) {
+		if (!flags[i].rooted || slot >= OPTIONS_ROOTED_MAX)
+			continue;
+		if (!given[i]) {
+			if (join_root(opts->rooted[slot], sizeof(opts->rooted[slot]),
+				      opts->path_rootfs, flags[i].def) != 0) {
+				snprintf(err, errsize, "bad value for --path.rootfs: '%s' (too long)",
+					 opts->path_rootfs);
+				return 2;
+			}
+			*(const char **)((char *)opts + flags[i].offset) = opts->rooted[slot];
+		}
+		slot++;
+	}
+	return 0;
 }
 
 /* True when arg is "--name" or "--name=...": getopt_long also takes unique prefixes. */
@@ -252,41 +353,126 @@ spelled_out(const char *arg, const char *name)
 	       (arg[2 + len] == '\0' || arg[2 + len] == '=');
 }
 
+/* The message for what getopt_long refused in arg; returns 2. */
+static int
+refused(const struct long_table *t, const char *arg, char *err, size_t errsize)
+{
+	const struct flag *f;
+	int row;
+
+	/* getopt_long gives a byte above 127 as a negative optopt. */
+	if (optopt != 0 && optopt < CODE_BASE) {
+		/* A short option leaves optind on its cluster: name the letter. */
+		snprintf(err, errsize, "unknown flag: -%c", optopt);
+		return 2;
+	}
+	if (optopt == 0 || optopt >= CODE_BASE + 2 * (int)N_FLAGS) {
+		snprintf(err, errsize, "unknown flag: %s", arg);
+		return 2;
+	}
+	row = (optopt - CODE_BASE) / 2;
+	f = &flags[row];
+	if (!spelled_out(arg, (optopt - CODE_BASE) % 2 ? t->no_names[row] : f->name))
+		snprintf(err, errsize, "unknown flag: %s (abbreviations are not accepted)", arg);
+	else if (takes_value(f))
+		snprintf(err, errsize, "missing value for --%s", f->name);
+	else
+		snprintf(err, errsize, "flag --%s takes no value: %s", f->name, arg);
+	return 2;
+}
+
 int
 options_parse(struct options *opts, int argc, char **argv, char *err, size_t errsize)
 {
+	bool given[N_FLAGS] = {false};
+	struct long_table t;
+	const struct flag *f;
 	const char *arg;
-	int opt, index = 0;
+	int code, index = 0;
 
-	options_defaults(opts);
+	if (options_defaults(opts, err, errsize) != 0)
+		return 2;
+	if (long_table_build(&t) != 0) {
+		snprintf(err, errsize, "a flag name is too long");
+		return 2;
+	}
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", long_options, &index)) != -1) {
-		if (opt == '?' || opt == ':') {
-			/* A short option leaves optind on its cluster: name the letter. */
-			if (optopt > 0 && optopt < 256)
-				snprintf(err, errsize, "unknown flag: -%c", optopt);
-			else
-				snprintf(err, errsize, "unknown flag or missing value: %s",
-					 argv[optind - 1]);
-			return 2;
-		}
+	while ((code = getopt_long(argc, argv, "", t.opts, &index)) != -1) {
+		if (code < CODE_BASE)
+			return refused(&t, argv[optind - 1], err, errsize);
+		f = &flags[(code - CODE_BASE) / 2];
 		/* "--flag value" puts the value in its own argv element, after the flag. */
 		arg = argv[optarg != NULL && optarg == argv[optind - 1] ? optind - 2 : optind - 1];
-		if (!spelled_out(arg, long_options[index].name)) {
+		if (!spelled_out(arg, t.opts[index].name)) {
 			snprintf(err, errsize, "unknown flag: %s (abbreviations are not accepted)",
 				 arg);
 			return 2;
 		}
-		if (apply(opts, opt, optarg) != 0) {
-			snprintf(err, errsize, "bad value for --%s: '%s'%s", option_name(opt),
-				 optarg, option_hint(opt));
+		if (apply(opts, f, (code - CODE_BASE) % 2 == 1, optarg) != 0) {
+			snprintf(err, errsize, "bad value for --%s: '%s'%s", f->name, optarg,
+				 value_hint(f));
 			return 2;
 		}
+		given[f - flags] = true;
 	}
 	if (optind < argc) {
 		snprintf(err, errsize, "unexpected argument: %s", argv[optind]);
 		return 2;
 	}
-	return 0;
+	return root_defaults(opts, given, err, errsize);
+}
+
+/* The left column of a flag's line: --name=DEFAULT, --name=VALUE, --[no-]name or --name. */
+static void
+synopsis(const struct flag *f, char *buf, size_t size)
+{
+	if (f->kind == FLAG_SWITCH)
+		snprintf(buf, size, "--%s", f->name);
+	else if (f->kind == FLAG_BOOL)
+		snprintf(buf, size, "--[no-]%s", f->name);
+	else
+		snprintf(buf, size, "--%s=%s", f->name,
+			 f->def != NULL && !f->rooted ? f->def : f->value_name);
+}
+
+/* What follows a flag's own text: its default when the synopsis cannot show it, its range or
+ * its choices. */
+static void
+print_tail(FILE *out, const struct flag *f)
+{
+	const char *const *c;
+
+	if (f->kind == FLAG_BOOL)
+		fprintf(out, " (default: %s)", strcmp(f->def, "true") == 0 ? "enabled" : "disabled");
+	else if (f->rooted)
+		fprintf(out, " (default: %s under --path.rootfs)", f->def);
+	else if (f->kind == FLAG_UNSIGNED || f->kind == FLAG_SIZE || f->kind == FLAG_SECONDS)
+		fprintf(out, " From %g to %g.", f->min, f->max);
+	for (c = f->choices; c != NULL && *c != NULL; c++)
+		fprintf(out, "%s%s", c == f->choices ? " One of: " : ", ", *c);
+	if (f->choices != NULL)
+		fputc('.', out);
+}
+
+int
+options_print_help(FILE *out)
+{
+	char left[N_FLAGS][OPTIONS_HOST_MAX];
+	size_t i, width = 0;
+
+	for (i = 0; i < N_FLAGS; i++) {
+		synopsis(&flags[i], left[i], sizeof(left[i]));
+		if (strlen(left[i]) > width)
+			width = strlen(left[i]);
+	}
+	fputs("usage: idle-exporter [<flags>]\n\n"
+	      "Serve terminal idle time as Prometheus metrics.\n\nFlags:\n",
+	      out);
+	for (i = 0; i < N_FLAGS; i++) {
+		fprintf(out, "  %-*s  %s", (int)width, left[i], flags[i].help);
+		print_tail(out, &flags[i]);
+		fputc('\n', out);
+	}
+	return fflush(out) == 0 && !ferror(out) ? 0 : errno ? errno : EIO;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "idle_defaults.h"
 #include "idle_publisher.h"
 #include "idle_snapshot.h"
 
@@ -28,14 +29,7 @@ struct idle_sampler_config {
 	void *report_arg;
 };
 
-#define IDLE_DEFAULT_PTS_DIR "/dev/pts"
-#define IDLE_DEFAULT_DEV_DIR "/dev"
-#define IDLE_DEFAULT_UTMP_FILE "/var/run/utmp"
-#define IDLE_DEFAULT_PROC_DIR "/proc"
-#define IDLE_DEFAULT_WINDOW 60
-#define IDLE_DEFAULT_POLL_SECONDS 1.0
-
-/* Fills config with the defaults above. */
+/* Fills config with the defaults of idle_defaults.h. */
 void idle_sampler_config_defaults(struct idle_sampler_config *config);
 
 struct idle_sampler;

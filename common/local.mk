@@ -4,6 +4,7 @@ noinst_LTLIBRARIES += common/libidle.la
 common_libidle_la_SOURCES = \
 	common/idle_array.c common/idle_array.h \
 	common/idle_buf.c common/idle_buf.h \
+	common/idle_defaults.h \
 	common/idle_expo.c common/idle_expo.h \
 	common/idle_label.c common/idle_label.h \
 	common/idle_metrics.c common/idle_metrics.h \

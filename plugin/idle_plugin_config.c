@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "idle_defaults.h"
 #include "idle_plugin_config.h"
 
 int
@@ -95,7 +96,7 @@ set_count(size_t *field, const oconfig_item_t *item, const char *what, double ma
 	return 0;
 }
 
-/* Seconds between polls, from IDLE_PLUGIN_POLL_MIN to IDLE_PLUGIN_POLL_MAX. */
+/* Seconds between polls, from IDLE_POLL_SECONDS_MIN to IDLE_POLL_SECONDS_MAX. */
 static int
 set_poll(double *field, const oconfig_item_t *item, char *err, size_t err_size)
 {
@@ -105,9 +106,9 @@ set_poll(double *field, const oconfig_item_t *item, char *err, size_t err_size)
 		return EINVAL;
 	n = item->values[0].value.number;
 	if (item->values[0].type != OCONFIG_TYPE_NUMBER ||
-	    !(n >= IDLE_PLUGIN_POLL_MIN && n <= IDLE_PLUGIN_POLL_MAX))
+	    !(n >= IDLE_POLL_SECONDS_MIN && n <= IDLE_POLL_SECONDS_MAX))
 		return fail(err, err_size, "\"%s\" needs a number of seconds from %g to %g",
-			    item->key, IDLE_PLUGIN_POLL_MIN, IDLE_PLUGIN_POLL_MAX);
+			    item->key, IDLE_POLL_SECONDS_MIN, IDLE_POLL_SECONDS_MAX);
 	*field = n;
 	return 0;
 }
@@ -152,7 +153,7 @@ apply_item(struct idle_plugin_config *cfg, const oconfig_item_t *item, char *err
 	if (strcasecmp(key, "ProcDir") == 0)
 		return set_path(&cfg->proc_dir, item, err, err_size);
 	if (strcasecmp(key, "AverageWindow") == 0)
-		return set_count(&cfg->window, item, "polls", IDLE_PLUGIN_WINDOW_MAX, err, err_size);
+		return set_count(&cfg->window, item, "polls", IDLE_WINDOW_MAX, err, err_size);
 	if (strcasecmp(key, "PollInterval") == 0)
 		return set_poll(&cfg->poll_seconds, item, err, err_size);
 	if (strcasecmp(key, "ReportTerminals") == 0)

@@ -10,9 +10,6 @@
 #include "liboconfig/oconfig.h"
 
 /* Bounds of the numeric keys; a value outside is an error, never silently clamped. */
-#define IDLE_PLUGIN_WINDOW_MAX 86400
-#define IDLE_PLUGIN_POLL_MIN 0.01
-#define IDLE_PLUGIN_POLL_MAX 3600.0
 /* Per-terminal values per read: write_prometheus re-sorts its family on every insert, and at
  * Interval 1 on a 2-core machine it fell behind (and collectd grew without bound) between 1,000
  * and 2,000 terminals. */

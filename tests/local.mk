@@ -29,10 +29,14 @@ tests_check_sessions_SOURCES = tests/check_sessions.c $(FIXTURE_SRC)
 tests_check_users_SOURCES = tests/check_users.c
 tests_check_array_SOURCES = tests/check_array.c
 
-# The exporter's pure parts: flags, the web config file, basic auth, the landing page.
-CHECK_BRIDGE = tests/check_options tests/check_webconfig tests/check_auth tests/check_landing
-tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h
+# The exporter's pure parts: flags, log lines, the web config file, basic auth, the landing page.
+CHECK_BRIDGE = tests/check_options tests/check_log tests/check_webconfig tests/check_auth \
+	tests/check_landing
+tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h \
+	bridge/log.c bridge/log.h
 tests_check_options_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_log_SOURCES = tests/check_log.c bridge/log.c bridge/log.h
+tests_check_log_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
 # Without --web.config.file support (configure --disable-web-config) its suites skip (77).
 if WEB_CONFIG
 tests_check_webconfig_SOURCES = tests/check_webconfig.c bridge/webconfig.c bridge/webconfig.h \
@@ -76,9 +80,10 @@ endif
 EXTRA_DIST += tests/check_run.h
 
 # Integration tests, by what they drive.
-EXPORTER_TESTS = tests/exporter.test tests/webconfig.test tests/webconfig-hostile.test \
-	tests/w-compat.test tests/http-slowloris.test tests/http-load.test tests/http-malformed.test \
-	tests/http-limit.test tests/http-listen.test tests/http-landing.test
+EXPORTER_TESTS = tests/exporter.test tests/logs.test tests/webconfig.test \
+	tests/webconfig-hostile.test tests/w-compat.test tests/http-slowloris.test \
+	tests/http-load.test tests/http-malformed.test tests/http-limit.test tests/http-listen.test \
+	tests/http-landing.test
 COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
 	tests/collectd-config.test tests/collectd-prometheus.test tests/collectd-snmp.test
 FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hostile-systemd.test \

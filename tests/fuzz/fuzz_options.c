@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "idle_defaults.h"
+#include "log.h"
 #include "options.h"
 
 #define MAX_ARGS 16
@@ -57,10 +59,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		FUZZ_CHECK(opts.telemetry_path[0] == '/', "path %s", opts.telemetry_path);
 		FUZZ_CHECK(opts.max_connections >= 1 && opts.max_connections_per_ip >= 1 &&
-				   opts.idle_timeout_seconds >= 1 && opts.sampler.window >= 1,
-			   "a zero limit");
-		FUZZ_CHECK(opts.poll_seconds >= 0.01 && opts.poll_seconds <= 3600, "poll %g",
-			   opts.poll_seconds);
+				   opts.idle_timeout_seconds >= 1 && opts.window >= IDLE_WINDOW_MIN &&
+				   opts.window <= IDLE_WINDOW_MAX,
+			   "a limit out of bounds");
+		FUZZ_CHECK(opts.poll_seconds >= IDLE_POLL_SECONDS_MIN &&
+				   opts.poll_seconds <= IDLE_POLL_SECONDS_MAX,
+			   "poll %g", opts.poll_seconds);
+		FUZZ_CHECK(opts.pts_dir[0] != '\0' && opts.dev_dir[0] != '\0' &&
+				   opts.utmp_file[0] != '\0' && opts.path_procfs[0] != '\0' &&
+				   opts.path_sysfs[0] != '\0' && opts.containers_log_dir[0] != '\0',
+			   "an empty path");
+		FUZZ_CHECK(log_setup(opts.log_level, opts.log_format) == 0, "log %s %s",
+			   opts.log_level, opts.log_format);
 	}
 	for (i = 1; i < (size_t)argc; i++) {
 		/* A host that is no address ("[a]:b]:1" gives "a]:b") is left to getaddrinfo. */

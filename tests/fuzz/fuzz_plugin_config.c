@@ -95,10 +95,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc != 22 || (err[0] != '\0' && memchr(err, '\0', sizeof(err)) != NULL),
 		   "no message for a bad key");
 	FUZZ_CHECK(cfg.pts_dir && cfg.dev_dir && cfg.utmp_file && cfg.proc_dir, "a NULL path");
-	FUZZ_CHECK(cfg.window >= 1 && cfg.window <= IDLE_PLUGIN_WINDOW_MAX, "window %zu",
+	FUZZ_CHECK(cfg.window >= 1 && cfg.window <= IDLE_WINDOW_MAX, "window %zu",
 		   cfg.window);
-	FUZZ_CHECK(cfg.poll_seconds >= IDLE_PLUGIN_POLL_MIN &&
-			   cfg.poll_seconds <= IDLE_PLUGIN_POLL_MAX,
+	FUZZ_CHECK(cfg.poll_seconds >= IDLE_POLL_SECONDS_MIN &&
+			   cfg.poll_seconds <= IDLE_POLL_SECONDS_MAX,
 		   "poll %g", cfg.poll_seconds);
 	idle_plugin_config_sampler(&cfg, &sampler);
 	idle_plugin_config_free(&cfg);

@@ -3,7 +3,7 @@
 # committed corpus (tests/fuzz/corpus/TARGET/) through each target with the normal
 # compiler; --enable-fuzzing also builds the targets with clang's libFuzzer, ASan and UBSan,
 # runs each for FUZZ_SMOKE_SECONDS in make check, and for FUZZ_SECONDS in `make fuzz`.
-FUZZ_TARGETS = utmp proc expo options
+FUZZ_TARGETS = utmp proc expo options log
 if BUILD_PLUGIN
 FUZZ_TARGETS += plugin_config
 endif
@@ -12,7 +12,7 @@ FUZZ_SECONDS = 300
 
 # Replay programs: the targets with a main() that reads files, built like the unit tests.
 check_PROGRAMS += tests/fuzz/replay_utmp tests/fuzz/replay_proc tests/fuzz/replay_expo \
-	tests/fuzz/replay_options
+	tests/fuzz/replay_options tests/fuzz/replay_log
 if BUILD_PLUGIN
 check_PROGRAMS += tests/fuzz/replay_plugin_config
 endif
@@ -24,9 +24,13 @@ tests_fuzz_replay_proc_LDADD = common/libidle.la
 tests_fuzz_replay_expo_SOURCES = tests/fuzz/fuzz_expo.c $(FUZZ_REPLAY_SRC)
 tests_fuzz_replay_expo_LDADD = common/libidle.la -lm
 tests_fuzz_replay_options_SOURCES = tests/fuzz/fuzz_options.c bridge/options.c bridge/options.h \
-	$(FUZZ_REPLAY_SRC)
+	bridge/log.c bridge/log.h $(FUZZ_REPLAY_SRC)
 tests_fuzz_replay_options_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge
 tests_fuzz_replay_options_LDADD = common/libidle.la -lm
+tests_fuzz_replay_log_SOURCES = tests/fuzz/fuzz_log.c bridge/log.c bridge/log.h \
+	$(FUZZ_REPLAY_SRC)
+tests_fuzz_replay_log_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge
+tests_fuzz_replay_log_LDADD = common/libidle.la
 tests_fuzz_replay_plugin_config_SOURCES = tests/fuzz/fuzz_plugin_config.c \
 	plugin/idle_plugin_config.c plugin/idle_plugin_config.h $(FUZZ_REPLAY_SRC)
 tests_fuzz_replay_plugin_config_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugin $(COLLECTD_CPPFLAGS)
@@ -40,7 +44,9 @@ EXTRA_DIST += tests/fuzz/fuzz.m4 tests/fuzz/config.sh.in tests/fuzz/corpus
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I$(top_srcdir)/common -I$(top_srcdir)/tests/fuzz
 FUZZ_LIBSRC = $(addprefix $(top_srcdir)/,$(filter %.c,$(common_libidle_la_SOURCES)))
-FUZZ_EXTRA_options = $(top_srcdir)/bridge/options.c -I$(top_srcdir)/bridge
+FUZZ_EXTRA_options = $(top_srcdir)/bridge/options.c $(top_srcdir)/bridge/log.c \
+	-I$(top_srcdir)/bridge
+FUZZ_EXTRA_log = $(top_srcdir)/bridge/log.c -I$(top_srcdir)/bridge
 FUZZ_EXTRA_plugin_config = $(top_srcdir)/plugin/idle_plugin_config.c -I$(top_srcdir)/plugin \
 	$(COLLECTD_CPPFLAGS)
 FUZZ_BINARIES = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
@@ -52,7 +58,9 @@ CLEANFILES += $(FUZZ_BINARIES)
 tests/fuzz/fuzz_%: $(top_srcdir)/tests/fuzz/fuzz_%.c $(top_srcdir)/tests/fuzz/fuzz.h $(FUZZ_LIBSRC)
 	@$(MKDIR_P) tests/fuzz
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(FUZZ_LIBSRC) -lm
-tests/fuzz/fuzz_options: $(top_srcdir)/bridge/options.c $(top_srcdir)/bridge/options.h
+tests/fuzz/fuzz_options: $(top_srcdir)/bridge/options.c $(top_srcdir)/bridge/options.h \
+	$(top_srcdir)/bridge/log.c $(top_srcdir)/bridge/log.h
+tests/fuzz/fuzz_log: $(top_srcdir)/bridge/log.c $(top_srcdir)/bridge/log.h
 tests/fuzz/fuzz_plugin_config: $(top_srcdir)/plugin/idle_plugin_config.c
 
 # Longer runs; new inputs go to tests/fuzz/work/TARGET, crashes to tests/fuzz/artifacts/.
