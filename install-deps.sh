@@ -6,11 +6,15 @@ set -eu
 build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev zlib1g-dev
        libgnutls28-dev libyaml-dev libcrypt-dev check"
 # collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
+# podman runs the image tests with runc (see tests/podman-lib.sh); busybox-static fills their test image.
 tests="curl python3 procps bsdutils util-linux openssl mandoc prometheus
        collectd-core collectd-dev libprotobuf-c1 snmpd snmp valgrind clang libclang-rt-14-dev
-       systemd wrk python3-prometheus-client"
+       systemd wrk python3-prometheus-client
+       podman runc buildah busybox-static containernetworking-plugins iptables"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $tests"
+# The manifest test installs its schema packages with npm; a Node.js from elsewhere brings its own npm.
+[ "${1:-}" = "--test" ] && ! command -v npm >/dev/null && want="$want nodejs npm"
 missing=""
 for pkg in $want; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||

@@ -69,12 +69,14 @@ FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hosti
 	tests/faults-pts.test tests/faults-utmp.test tests/faults-proc.test \
 	tests/faults-permission.test
 MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
-SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test
+SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test tests/kubernetes-manifests.test
+CONTAINER_TESTS = tests/image.test tests/image-sidecar.test
 INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
-	$(SHIPPED_TESTS)
+	$(SHIPPED_TESTS) $(CONTAINER_TESTS)
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS) tests/soak.test tests/run-all.sh
 dist_noinst_DATA += tests/lib.sh tests/collectd-lib.sh tests/reliability-lib.sh \
+	tests/podman-lib.sh tests/kubernetes-validate.js \
 	tests/reliability_http.py tests/reliability_expo.py tests/reliability_fixture.py \
 	tests/reliability_hostile.py tests/reliability_faults.py tests/valgrind-exporter.supp
 EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.test.yml \
