@@ -9,22 +9,23 @@
 'use strict';
 const path = require('path');
 const fs = require('fs');
+const { pathToFileURL } = require('url');
 const modules = process.argv[2];
 const yaml = require(path.join(modules, 'js-yaml'));
 
-function modelOf(apiVersion, kind) {
+// The packages are ES modules, one file per kind: import() them, which Node.js has long had (a
+// require() of an ES module needs 20.19 or later).
+async function modelOf(apiVersion, kind) {
 	const dir = apiVersion === 'monitoring.coreos.com/v1'
 		? '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'
 		: 'kubernetes-models/' + apiVersion;
-	let group;
-	try {
-		group = require(path.join(modules, dir));
-	} catch (e) {
-		throw new Error(`no schema for apiVersion ${apiVersion}`);
-	}
-	if (!group[kind])
+	const file = path.join(modules, dir, kind + '.js');
+	if (!/^[A-Za-z0-9]+$/.test(kind) || !fs.existsSync(file))
 		throw new Error(`no schema for ${apiVersion} ${kind}`);
-	return group[kind];
+	const model = (await import(pathToFileURL(file).href))[kind];
+	if (!model)
+		throw new Error(`${file} has no ${kind}`);
+	return model;
 }
 
 function podSpecOf(doc) {
@@ -62,24 +63,32 @@ function checkPolicy(doc) {
 	}
 }
 
-let count = 0;
-for (const file of process.argv.slice(3)) {
-	for (const doc of yaml.loadAll(fs.readFileSync(file, 'utf8'))) {
-		if (!doc)
-			continue;
-		const Model = modelOf(doc.apiVersion, doc.kind);
-		try {
-			new Model(doc).validate();
-			checkPolicy(doc);
-		} catch (e) {
-			console.error(`${path.basename(file)}: ${doc.kind}/${doc.metadata && doc.metadata.name}: ${e.message}`);
-			process.exit(1);
+async function main() {
+	let count = 0;
+	for (const file of process.argv.slice(3)) {
+		for (const doc of yaml.loadAll(fs.readFileSync(file, 'utf8'))) {
+			if (!doc)
+				continue;
+			const what = `${path.basename(file)}: ${doc.kind}/${doc.metadata && doc.metadata.name}`;
+			try {
+				const Model = await modelOf(doc.apiVersion, doc.kind);
+				new Model(doc).validate();
+				checkPolicy(doc);
+			} catch (e) {
+				console.error(`${what}: ${e.message}`);
+				process.exit(1);
+			}
+			console.log(`valid: ${path.basename(file)} ${doc.apiVersion} ${doc.kind}/${doc.metadata.name}`);
+			count++;
 		}
-		console.log(`valid: ${path.basename(file)} ${doc.apiVersion} ${doc.kind}/${doc.metadata.name}`);
-		count++;
+	}
+	if (count === 0) {
+		console.error('no manifest checked');
+		process.exit(1);
 	}
 }
-if (count === 0) {
-	console.error('no manifest checked');
+
+main().catch((e) => {
+	console.error(e.stack || e.message);
 	process.exit(1);
-}
+});

@@ -11,12 +11,15 @@
 #   podman_cmd ARGS...         podman with the test's private storage
 #   buildah_cmd ARGS...        buildah with the same storage
 #   podman_base_image          builds (once per test) a from-scratch image holding busybox (sh,
-#                              sleep, cat, ...) and prints its name
+#                              sleep, cat, ...), /bin/tick (prints a line a second: output, no
+#                              input) and a passwd with alice (1000); prints its name
 #   podman_start POD_UID NAME [CMD...]
 #                              starts a container of the base image under kubelet's cgroupfs
 #                              path /kubepods/burstable/pod<POD_UID>, named NAME, running CMD (default:
 #                              sleep), and prints its full id
-#   podman_tty ID PIPE         opens `podman exec -it ID sh` held by a pty; whatever is written to
+#   podman_tty ID PIPE [CMD...]
+#                              opens `podman exec -it ID CMD` (default /bin/sh) held by a pty, as
+#                              kubectl exec -it does; whatever is written to
 #                              the fifo PIPE is typed into it, what it prints goes to PIPE.out;
 #                              sets PODMAN_TTY_PID to the holder (call it directly, not in $(...))
 #   podman_tty_pts ID          prints the pts numbers open in the container's own devpts; fails
@@ -73,6 +76,8 @@ podman_base_image() {
 			ln -s busybox "$mnt/bin/$app" || idle_fail "link $app"
 		done
 		printf 'root:x:0:0:root:/:/bin/sh\nalice:x:1000:1000:Alice:/tmp:/bin/sh\n' >"$mnt/etc/passwd"
+		printf '#!/bin/sh\nwhile :; do echo tick; sleep 1; done\n' >"$mnt/bin/tick"
+		chmod 755 "$mnt/bin/tick" || idle_fail "chmod tick"
 		buildah_cmd config --cmd '["/bin/sleep", "3600"]' "$ctr" || idle_fail "buildah config"
 		buildah_cmd commit -q --rm "$ctr" localhost/idle-test-base:latest >/dev/null ||
 			idle_fail "buildah commit"
@@ -95,14 +100,16 @@ podman_start() {
 # The pty holder copies the fifo to the terminal, so `echo ls >PIPE` types a line.
 podman_tty() {
 	local id=$1 pipe=$2
+	shift 2
+	[ $# -gt 0 ] || set -- /bin/sh
 	[ -p "$pipe" ] || mkfifo "$pipe" || idle_fail "mkfifo $pipe"
-	python3 - "$pipe" "$PODMAN_ROOT" "$id" >"$pipe.out" 2>&1 <<'EOF' &
+	python3 - "$pipe" "$PODMAN_ROOT" "$id" "$@" >"$pipe.out" 2>&1 <<'EOF' &
 import os, pty, select, sys
 pipe, root, ctr = sys.argv[1:4]
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp("podman", ["podman", "--root", root + "/root", "--runroot", root + "/run",
-                         "exec", "-it", ctr, "/bin/sh"])
+                         "exec", "-it", ctr] + sys.argv[4:])
 src = os.open(pipe, os.O_RDWR)  # O_RDWR: never sees EOF when a writer closes
 while True:
     ready, _, _ = select.select([fd, src], [], [])
