@@ -21,7 +21,7 @@ uid=65532
 [ -x "$bin" ] || { echo "build-image: $bin is not built (run make first)" >&2; exit 1; }
 # A libtool wrapper script would copy a shell script, not the program.
 head -c 4 "$bin" | grep -q 'ELF' || { echo "build-image: $bin is not an ELF program" >&2; exit 1; }
-command -v ${BUILDAH%% *} >/dev/null ||
+command -v "${BUILDAH%% *}" >/dev/null ||
 	{ echo "build-image: buildah is needed (Debian package buildah)" >&2; exit 1; }
 
 ctr=$($BUILDAH from scratch)
