@@ -10,7 +10,7 @@ image: bridge/idle-exporter$(EXEEXT)
 		bridge/idle-exporter$(EXEEXT) '$(PACKAGE_VERSION)' '$(IMAGE)'
 .PHONY: image
 
-EXTRA_DIST += contrib/container/Containerfile contrib/container/build-image.sh \
+EXTRA_DIST += .dockerignore contrib/container/Containerfile contrib/container/build-image.sh \
 	contrib/kubernetes/daemonset.yaml contrib/kubernetes/service.yaml \
 	contrib/kubernetes/podmonitor.yaml contrib/kubernetes/sidecar.yaml \
 	contrib/kubernetes/prometheus-job.yml contrib/kubernetes/README-section.md \

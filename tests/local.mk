@@ -70,7 +70,8 @@ FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hosti
 	tests/faults-permission.test
 MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
 SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test tests/kubernetes-manifests.test
-CONTAINER_TESTS = tests/image.test tests/image-sidecar.test tests/kubernetes-privileges.test
+CONTAINER_TESTS = tests/image.test tests/image-sidecar.test tests/kubernetes-privileges.test \
+	tests/containerfile.test
 INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
 	$(SHIPPED_TESTS) $(CONTAINER_TESTS)
 TESTS += $(INTEGRATION_TESTS)
