@@ -24,6 +24,8 @@
 #                              sets PODMAN_TTY_PID to the holder (call it directly, not in $(...))
 #   podman_tty_pts ID          prints the pts numbers open in the container's own devpts; fails
 #                              when there is none (so `idle_wait_until 30 podman_tty_pts ID` waits)
+#   podman_pid ID              prints the host pid of the container's first process
+#   podman_remove ID           removes the container at once (its exec terminals die with it)
 #   podman_logdir DIR POD NS CONTAINER ID
 #                              writes DIR/<pod>_<ns>_<container>-<id>.log -> the /var/log/pods
 #                              path kubelet would link to (the target need not exist)
@@ -132,6 +134,14 @@ EOF
 # podman_tty_pts ID: the terminals open in the container's devpts (excluding ptmx).
 podman_tty_pts() {
 	podman_cmd exec "$1" ls /dev/pts | grep -v '^ptmx$'
+}
+
+podman_pid() {
+	podman_cmd inspect --format '{{.State.Pid}}' "$1"
+}
+
+podman_remove() {
+	podman_cmd rm -f -t 0 "$1" >/dev/null || idle_fail "podman rm $1"
 }
 
 # podman_logdir DIR POD NS CONTAINER ID: the symlink kubelet keeps for every container.
