@@ -91,15 +91,19 @@ FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hosti
 	tests/faults-permission.test tests/faults-blocking.test \
 	tests/faults-pause.test
 MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
-SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test
+SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test tests/kubernetes-manifests.test
+CONTAINER_TESTS = tests/image.test tests/image-sidecar.test tests/kubernetes-privileges.test \
+	tests/containerfile.test
 INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
-	$(SHIPPED_TESTS)
+	$(SHIPPED_TESTS) $(CONTAINER_TESTS)
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS) tests/soak.test tests/run-all.sh
 # The harness: shell helpers, sessions on ptys and utmp records, a strict exposition reader,
-# HTTP clients, the races and the soak, hostile names, and valgrind's library suppressions.
+# HTTP clients, the races and the soak, hostile names, podman containers, the manifest
+# validator, and valgrind's library suppressions.
 dist_noinst_DATA += tests/lib.sh tests/pty_sessions.py tests/expo_strict.py \
-	tests/http_clients.py tests/races.py tests/hostile_names.py tests/valgrind-exporter.supp
+	tests/http_clients.py tests/races.py tests/hostile_names.py tests/podman-lib.sh \
+	tests/kubernetes-validate.js tests/valgrind-exporter.supp
 EXTRA_DIST += contrib/prometheus/idle-alerts.yml contrib/prometheus/idle-alerts.test.yml \
 	contrib/prometheus/prometheus.yml contrib/systemd/idle-exporter.service \
 	contrib/systemd/idle-exporter.socket
