@@ -4,6 +4,7 @@ noinst_LTLIBRARIES += common/libidle.la
 common_libidle_la_SOURCES = \
 	common/idle_buf.c common/idle_buf.h \
 	common/idle_cgroup.c common/idle_cgroup.h \
+	common/idle_containers.c common/idle_containers.h \
 	common/idle_expo.c common/idle_expo.h \
 	common/idle_inroot.c common/idle_inroot.h \
 	common/idle_label.c common/idle_label.h \

@@ -16,7 +16,7 @@ FIXTURE_SRC = tests/fixture.c tests/fixture.h
 # The library's modules.
 CHECK_COMMON = tests/check_window tests/check_pts tests/check_expo tests/check_utmp \
 	tests/check_proc tests/check_sessions tests/check_cgroup tests/check_podlog \
-	tests/check_passwd
+	tests/check_passwd tests/check_containers
 tests_check_window_SOURCES = tests/check_window.c
 tests_check_pts_SOURCES = tests/check_pts.c $(FIXTURE_SRC)
 tests_check_expo_SOURCES = tests/check_expo.c
@@ -27,6 +27,8 @@ tests_check_cgroup_SOURCES = tests/check_cgroup.c
 tests_check_podlog_SOURCES = tests/check_podlog.c $(FIXTURE_SRC)
 tests_check_passwd_SOURCES = tests/check_passwd.c tests/check_mounts.c tests/check_mounts.h \
 	$(FIXTURE_SRC)
+tests_check_containers_SOURCES = tests/check_containers.c tests/check_mounts.c \
+	tests/check_mounts.h $(FIXTURE_SRC)
 
 # The exporter's pure parts: flags, the web config file, basic auth.
 CHECK_BRIDGE = tests/check_options tests/check_webconfig tests/check_auth
