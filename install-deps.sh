@@ -6,9 +6,10 @@ set -eu
 build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev zlib1g-dev
        libgnutls28-dev libyaml-dev libcrypt-dev check"
 # collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
+# podman runs the container tests with runc; their image is a static busybox (busybox-static).
 tests="curl python3 procps bsdutils util-linux openssl mandoc prometheus
        collectd-core collectd-dev libprotobuf-c1 snmpd snmp valgrind clang libclang-rt-14-dev
-       systemd wrk python3-prometheus-client"
+       systemd wrk python3-prometheus-client podman runc buildah busybox-static"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $tests"
 missing=""

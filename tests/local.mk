@@ -77,8 +77,13 @@ FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hosti
 	tests/faults-permission.test
 MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
 SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test
+CONTAINER_TESTS = tests/containers-discovery.test
 INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
-	$(SHIPPED_TESTS)
+	$(SHIPPED_TESTS) $(CONTAINER_TESTS)
+# What the container tests run: the library's discovery, printed.
+check_PROGRAMS += tests/containers_list
+tests_containers_list_SOURCES = tests/containers_list.c
+tests_containers_list_LDADD = common/libidle.la
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS) tests/soak.test tests/run-all.sh
 dist_noinst_DATA += tests/lib.sh tests/collectd-lib.sh tests/reliability-lib.sh \
