@@ -39,21 +39,62 @@ print_pts(const struct idle_container *c)
 	return closedir(d) != 0;
 }
 
-/* Usage: containers_list SYSFS PROC LOGDIR HOST_PTS_DIR */
+/* Prints one walk's result. */
+static int
+print_set(struct idle_containers *set, int rc)
+{
+	const struct idle_containers_status *st = idle_containers_status(set);
+	const struct idle_container *c;
+	int failed = 0;
+	size_t i;
+
+	printf("status rc=%d tree=%d fallback=%d refused=%zu last=%s\n", rc, st->tree_found,
+	       st->proc_fallback, st->refused, st->last_refusal ? strerror(st->last_refusal) : "-");
+	for (i = 0; i < idle_containers_count(set); i++) {
+		c = idle_containers_get(set, i);
+		printf("container %s pod_uid=%s namespace=%s pod=%s container=%s dev=%u:%u\n", c->id,
+		       c->pod_uid, c->namespace_name, c->pod, c->container, major(c->pts_dev),
+		       minor(c->pts_dev));
+		failed |= print_pts(c);
+	}
+	printf("end\n");
+	return fflush(stdout) != 0 || failed;
+}
+
+/* Polls every 200 ms for seconds, printing the set after each walk that changed its size. */
+static int
+watch(struct idle_containers *set, double seconds)
+{
+	struct timespec now, pause = {0, 200000000};
+	size_t last = (size_t)-1;
+	double left;
+	int rc = 0;
+
+	for (left = seconds; left > 0 && rc == 0; left -= 0.2) {
+		if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+			return 1;
+		rc = idle_containers_refresh(set, &now);
+		if (idle_containers_count(set) != last) {
+			last = idle_containers_count(set);
+			rc |= print_set(set, rc);
+		}
+		nanosleep(&pause, NULL);
+	}
+	return rc != 0;
+}
+
+/* Usage: containers_list SYSFS PROC LOGDIR HOST_PTS_DIR [SECONDS]: one walk, or a watch. */
 int
 main(int argc, char **argv)
 {
 	struct idle_containers_config config = {0};
-	const struct idle_containers_status *st;
-	const struct idle_container *c;
 	struct idle_containers *set;
 	struct timespec now;
 	struct stat hs;
-	size_t i;
-	int rc, failed = 0;
+	int rc;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: containers_list SYSFS PROC LOGDIR HOST_PTS_DIR\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: containers_list SYSFS PROC LOGDIR HOST_PTS_DIR [SECONDS]\n");
 		return 2;
 	}
 	config.sysfs_dir = argv[1];
@@ -68,17 +109,12 @@ main(int argc, char **argv)
 		perror("containers_list");
 		return 1;
 	}
-	rc = idle_containers_walk(set, &now);
-	st = idle_containers_status(set);
-	printf("status rc=%d tree=%d fallback=%d refused=%zu last=%s\n", rc, st->tree_found,
-	       st->proc_fallback, st->refused, st->last_refusal ? strerror(st->last_refusal) : "-");
-	for (i = 0; i < idle_containers_count(set); i++) {
-		c = idle_containers_get(set, i);
-		printf("container %s pod_uid=%s namespace=%s pod=%s container=%s dev=%u:%u\n", c->id,
-		       c->pod_uid, c->namespace_name, c->pod, c->container, major(c->pts_dev),
-		       minor(c->pts_dev));
-		failed |= print_pts(c);
+	if (argc == 6) {
+		rc = watch(set, strtod(argv[5], NULL));
+	} else {
+		rc = idle_containers_walk(set, &now);
+		rc = print_set(set, rc) || rc != 0;
 	}
 	idle_containers_free(set);
-	return rc != 0 || failed;
+	return rc;
 }
