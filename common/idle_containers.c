@@ -6,10 +6,11 @@
  * Containers already kept cost nothing but the visit; their devpts directories stay open.
  *
  * The fallback, reading <proc>/PID/cgroup for every process, runs only when the tree holds no
- * container cgroup.  That is the sidecar's view (a pod with shareProcessNamespace: its cgroup
- * namespace, or its own mount of the cgroup file system, shows only its own cgroup), and there
- * /proc holds the pod's processes alone, a handful.  A host with no container at all pays it
- * too, once per walk; a DaemonSet must mount the node's cgroup tree to avoid it.
+ * container cgroup and we run in a container ourselves (our own cgroup is a container's, or the
+ * root of a cgroup namespace).  That is the sidecar's view (a pod with shareProcessNamespace:
+ * its cgroup namespace, or its own mount of the cgroup file system, shows only its own cgroup),
+ * and there /proc holds the pod's processes alone, a handful.  A host with no container does
+ * not pay it; a DaemonSet that does not mount the node's cgroup tree would, on every walk.
  *
  * Safety: a container's /dev/pts is opened inside the container's root (idle_inroot_open), is
  * kept only when statfs says devpts, and only when its device is not the host's nor another
@@ -578,8 +579,23 @@ refresh_details(struct idle_containers *set, const struct timespec *now)
 	}
 }
 
-/* Finds this walk's containers: from the first cgroup tree that holds any, or else from the
- * proc directory. */
+/* Whether we run in a container: our cgroup is a container's, or our cgroup namespace's root. */
+static bool
+in_container(const struct idle_containers *set)
+{
+	struct idle_cgroup_ids ids;
+	char buf[CGROUP_FILE_BUF];
+	size_t len;
+
+	if (read_small(set->proc_fd, "self/cgroup", buf, sizeof(buf), &len) != 0)
+		return false;
+	if (idle_cgroup_parse_file(buf, len, &ids))
+		return true;
+	return strncmp(buf, "0::/\n", 5) == 0 || strstr(buf, "\n0::/\n") != NULL;
+}
+
+/* Finds this walk's containers: from the first cgroup tree that holds any, or else, in a
+ * container, from the proc directory. */
 static int
 discover(struct idle_containers *set)
 {
@@ -595,7 +611,7 @@ discover(struct idle_containers *set)
 		set->status.tree_found = true;
 		walk_dir(&w, fd, none, 0);
 	}
-	if (w.rc == 0 && w.containers == 0) {
+	if (w.rc == 0 && w.containers == 0 && (!set->status.tree_found || in_container(set))) {
 		set->status.proc_fallback = true;
 		rc = scan_proc(&w);
 		if (rc != 0 && set->status.tree_found)

@@ -44,7 +44,8 @@ struct idle_container {
 /* What the last walk did, for the caller's logs and error counters. */
 struct idle_containers_status {
 	bool tree_found;    /* a cgroup tree was found and walked */
-	bool proc_fallback; /* it held no container, so <proc>/PID/cgroup were read instead */
+	bool proc_fallback; /* no tree, or one with no container seen from inside a container:
+			       <proc>/PID/cgroup were read instead */
 	size_t refused;     /* attempts to keep a new container that failed */
 	int last_refusal;   /* the errno of the last: EMEDIUMTYPE for a dev/pts that is not
 			       devpts, EEXIST for a devpts instance already taken (the host's or

@@ -498,6 +498,31 @@ START_TEST(test_proc_fallback)
 }
 END_TEST
 
+/* A host whose tree shows no container does not read every process's cgroup file (its cost
+ * would grow with processes); at the root of a cgroup namespace, it does. */
+START_TEST(test_no_fallback_on_host)
+{
+	struct fx fx;
+
+	fx_init(&fx);
+	fx_write(fx.dir, "cg/system.slice/ssh.service/cgroup.procs", "7\n");
+	fx_container(&fx, "/unused", 7, "0::/../" ID3, "main");
+	fx_mount(&fx, "main", "dev/pts", "devpts");
+	fx_write(fx.dir, "proc/self/cgroup", "1:name=systemd:/system.slice/idle.service\n"
+					      "0::/system.slice/idle.service\n");
+	fx_new(&fx);
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	ck_assert(idle_containers_status(fx.set)->tree_found);
+	ck_assert(!idle_containers_status(fx.set)->proc_fallback);
+	ck_assert_uint_eq(idle_containers_count(fx.set), 0);
+	fx_write(fx.dir, "proc/self/cgroup", "1:name=systemd:/\n0::/\n");
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	ck_assert(idle_containers_status(fx.set)->proc_fallback);
+	ck_assert_uint_eq(idle_containers_count(fx.set), 1);
+	fx_done(&fx);
+}
+END_TEST
+
 /* Without a cgroup tree or a proc directory, the walk fails and the set is unchanged. */
 START_TEST(test_no_proc)
 {
@@ -568,6 +593,7 @@ containers_suite(void)
 	tcase_add_test(tc, test_refresh_interval);
 	tcase_add_test(tc, test_shared_devpts);
 	tcase_add_test(tc, test_proc_fallback);
+	tcase_add_test(tc, test_no_fallback_on_host);
 	tcase_add_test(tc, test_no_proc);
 	if (host_has_cgroup2())
 		tcase_add_test(tc, test_host_tree);
