@@ -579,7 +579,28 @@ refresh_details(struct idle_containers *set, const struct timespec *now)
 	}
 }
 
-/* Whether we run in a container: our cgroup is a container's, or our cgroup namespace's root. */
+/* The kernel's initial cgroup namespace has this fixed number (PROC_CGROUP_INIT_INO). */
+#define CGROUP_NS_INIT "cgroup:[4026531835]"
+
+/* Whether we are in the initial cgroup namespace, or pid 1's: then a root cgroup is the host's
+ * own (a machine without systemd), not a container's namespace.  False when unreadable. */
+static bool
+same_cgroup_ns_as_init(const struct idle_containers *set)
+{
+	char self[64], init[64];
+	ssize_t n, m;
+
+	n = readlinkat(set->proc_fd, "self/ns/cgroup", self, sizeof(self));
+	if (n <= 0 || n >= (ssize_t)sizeof(self))
+		return false;
+	if ((size_t)n == strlen(CGROUP_NS_INIT) && memcmp(self, CGROUP_NS_INIT, (size_t)n) == 0)
+		return true;
+	m = readlinkat(set->proc_fd, "1/ns/cgroup", init, sizeof(init));
+	return n == m && memcmp(self, init, (size_t)n) == 0;
+}
+
+/* Whether we run in a container: our cgroup is a container's, or the root of a cgroup
+ * namespace of our own. */
 static bool
 in_container(const struct idle_containers *set)
 {
@@ -591,7 +612,9 @@ in_container(const struct idle_containers *set)
 		return false;
 	if (idle_cgroup_parse_file(buf, len, &ids))
 		return true;
-	return strncmp(buf, "0::/\n", 5) == 0 || strstr(buf, "\n0::/\n") != NULL;
+	if (strncmp(buf, "0::/\n", 5) != 0 && strstr(buf, "\n0::/\n") == NULL)
+		return false;
+	return !same_cgroup_ns_as_init(set);
 }
 
 /* Finds this walk's containers: from the first cgroup tree that holds any, or else, in a

@@ -515,7 +515,15 @@ START_TEST(test_no_fallback_on_host)
 	ck_assert(idle_containers_status(fx.set)->tree_found);
 	ck_assert(!idle_containers_status(fx.set)->proc_fallback);
 	ck_assert_uint_eq(idle_containers_count(fx.set), 0);
+	/* the root cgroup of the initial cgroup namespace: a host without systemd */
 	fx_write(fx.dir, "proc/self/cgroup", "1:name=systemd:/\n0::/\n");
+	mounts_symlink(fx.dir, "proc/self/ns/cgroup", "cgroup:[4026531835]");
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	ck_assert(!idle_containers_status(fx.set)->proc_fallback);
+	ck_assert_uint_eq(idle_containers_count(fx.set), 0);
+	/* the root of a cgroup namespace of its own: a container */
+	fixture_unlink(fx.dir, "proc/self/ns/cgroup");
+	mounts_symlink(fx.dir, "proc/self/ns/cgroup", "cgroup:[4026532999]");
 	ck_assert_int_eq(fx_walk(&fx), 0);
 	ck_assert(idle_containers_status(fx.set)->proc_fallback);
 	ck_assert_uint_eq(idle_containers_count(fx.set), 1);
