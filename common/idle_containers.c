@@ -45,7 +45,7 @@ struct idle_containers {
 	struct idle_podlog *log;
 	struct idle_container *items;
 	size_t count, cap;
-	unsigned char *seen; /* per item, this walk */
+	unsigned char *seen;			    /* per item, this walk */
 	char (*refused)[IDLE_CONTAINER_ID_LEN + 1]; /* ids refused this walk */
 	size_t nrefused, refused_cap;
 	int proc_fd;
@@ -403,7 +403,7 @@ claim(struct idle_containers *set, const char *id)
 struct walk {
 	struct idle_containers *set;
 	size_t containers; /* container cgroups met */
-	int rc;            /* ENOMEM stops the walk */
+	int rc;		   /* ENOMEM stops the walk */
 };
 
 /* A container's cgroup: keeps the container when new. */
@@ -438,7 +438,8 @@ walk_dir(struct walk *w, int fd, const char *pod_uid, int depth)
 		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
 		    strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		child = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		child =
+		    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (child < 0)
 			continue; /* gone since readdir, or not a directory */
 		if (idle_cgroup_parse_container(de->d_name, strlen(de->d_name), ids.container_id)) {
@@ -522,8 +523,10 @@ open_tree_if(const char *sysfs, const char *sub, long magic)
 static const struct {
 	const char *sub;
 	long magic;
-} trees[] = {{"/unified", CGROUP2_SUPER_MAGIC}, {"", CGROUP2_SUPER_MAGIC},
-	     {"/systemd", CGROUP_SUPER_MAGIC},  {"/pids", CGROUP_SUPER_MAGIC},
+} trees[] = {{"/unified", CGROUP2_SUPER_MAGIC},
+	     {"", CGROUP2_SUPER_MAGIC},
+	     {"/systemd", CGROUP_SUPER_MAGIC},
+	     {"/pids", CGROUP_SUPER_MAGIC},
 	     {"/memory", CGROUP_SUPER_MAGIC}};
 #define TREES (sizeof(trees) / sizeof(trees[0]))
 

@@ -13,13 +13,13 @@
 
 /* Where to look; every path is the caller's, copied by idle_containers_new. */
 struct idle_containers_config {
-	const char *sysfs_dir;  /* "/sys": the cgroup tree is <sysfs>/fs/cgroup/unified or
-				   <sysfs>/fs/cgroup when statfs says cgroup2, else the v1
-				   hierarchies systemd, pids, memory: the first holding a container */
+	/* "/sys": the tree is <sysfs>/fs/cgroup/unified or <sysfs>/fs/cgroup when statfs says
+	 * cgroup2, else the v1 hierarchy systemd, pids or memory: the first with a container */
+	const char *sysfs_dir;
 	const char *cgroup_dir; /* NULL, or a cgroup tree walked as it is, without statfs */
-	const char *proc_dir;   /* "/proc" */
-	const char *log_dir;    /* "/var/log/containers", or NULL for no names */
-	bool skip_pts_dev;      /* skip the devpts instance pts_dev (the host's own /dev/pts) */
+	const char *proc_dir;	/* "/proc" */
+	const char *log_dir;	/* "/var/log/containers", or NULL for no names */
+	bool skip_pts_dev;	/* skip the devpts instance pts_dev (the host's own /dev/pts) */
 	dev_t pts_dev;
 	double rediscover_seconds; /* between walks; 0 means IDLE_CONTAINERS_REDISCOVER_SECONDS */
 };
@@ -30,14 +30,14 @@ struct idle_containers_config {
 /* One container with its own devpts instance. */
 struct idle_container {
 	char id[IDLE_CONTAINER_ID_LEN + 1];
-	char pod_uid[IDLE_POD_UID_MAX];                /* "" when unknown */
-	char namespace_name[IDLE_K8S_LABEL_MAX];       /* the three "" without a log-dir entry */
+	char pod_uid[IDLE_POD_UID_MAX];		 /* "" when unknown */
+	char namespace_name[IDLE_K8S_LABEL_MAX]; /* the three "" without a log-dir entry */
 	char pod[IDLE_POD_NAME_MAX];
 	char container[IDLE_K8S_LABEL_MAX];
-	pid_t pid;       /* the process whose root was opened (it may have exited since) */
-	dev_t pts_dev;   /* st_dev of its devpts instance */
-	int pts_fd;      /* its devpts directory, O_RDONLY | O_DIRECTORY; the set owns it */
-	int root_fd;     /* its root directory, O_PATH; the set owns it */
+	pid_t pid;     /* the process whose root was opened (it may have exited since) */
+	dev_t pts_dev; /* st_dev of its devpts instance */
+	int pts_fd;    /* its devpts directory, O_RDONLY | O_DIRECTORY; the set owns it */
+	int root_fd;   /* its root directory, O_PATH; the set owns it */
 	struct idle_passwd *passwd; /* its /etc/passwd, reread on each walk when changed */
 };
 
@@ -46,7 +46,7 @@ struct idle_containers_status {
 	bool tree_found;    /* a cgroup tree was found and walked */
 	bool proc_fallback; /* no tree, or one with no container seen from inside a container:
 			       <proc>/PID/cgroup were read instead */
-	size_t refused;     /* attempts to keep a new container that failed */
+	size_t refused;	    /* attempts to keep a new container that failed */
 	int last_refusal;   /* the errno of the last: EMEDIUMTYPE for a dev/pts that is not
 			       devpts, EEXIST for a devpts instance already taken (the host's or
 			       another container's), ELOOP for a magic link, ENOENT or ENOTDIR for

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the cgroup path parser: every runtime's and kubelet driver's form, hostile strings. */
+/* Unit tests of the cgroup path parser: every runtime's and kubelet driver's form, hostile strings.
+ */
 #include <check.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@
 struct path_case {
 	const char *name;
 	const char *path;
-	const char *id;  /* NULL: not a container */
+	const char *id;	 /* NULL: not a container */
 	const char *uid; /* expected pod uid */
 };
 
@@ -111,7 +112,8 @@ END_TEST
 
 START_TEST(test_parse_embedded_nul)
 {
-	static const char path[] = "/docker/0123456789abcdef\0" "0123456789abcdef0123456789abcdef0123456789abcde";
+	static const char path[] = "/docker/0123456789abcdef\0"
+				   "0123456789abcdef0123456789abcdef0123456789abcde";
 	struct idle_cgroup_ids ids;
 
 	ck_assert(!idle_cgroup_parse_path(path, sizeof(path) - 1, &ids));

@@ -199,7 +199,8 @@ START_TEST(test_discover)
 	ck_assert_str_eq(name, "alice");
 	idle_container_user(c2, 1000, name, sizeof(name));
 	ck_assert_str_eq(name, "1000");
-	ck_assert(strcmp(idle_containers_get(fx.set, 0)->id, idle_containers_get(fx.set, 1)->id) < 0);
+	ck_assert(strcmp(idle_containers_get(fx.set, 0)->id, idle_containers_get(fx.set, 1)->id) <
+		  0);
 	ck_assert_ptr_null(idle_containers_get(fx.set, 2));
 	fx_done(&fx);
 }
@@ -274,7 +275,7 @@ struct hostile_case {
 	const char *name;
 	void (*plant)(struct fx *fx);
 	int refusal, or_refusal; /* 0: kept */
-	const char *kept_path; /* when kept: the path in roots/h whose device it must be */
+	const char *kept_path;	 /* when kept: the path in roots/h whose device it must be */
 };
 
 static void
@@ -428,7 +429,7 @@ START_TEST(test_hostile)
 		ck_assert_msg(idle_containers_count(fx.set) == 0, "%s: kept", hc->name);
 		ck_assert_msg(st->refused == 1, "%s: refused %zu", hc->name, st->refused);
 		ck_assert_msg(st->last_refusal == hc->refusal ||
-				      (hc->or_refusal != 0 && st->last_refusal == hc->or_refusal),
+				  (hc->or_refusal != 0 && st->last_refusal == hc->or_refusal),
 			      "%s: refusal %s", hc->name, strerror(st->last_refusal));
 	} else {
 		ck_assert_msg(idle_containers_count(fx.set) == 1, "%s: not kept (%s)", hc->name,
@@ -508,8 +509,9 @@ START_TEST(test_no_fallback_on_host)
 	fx_write(fx.dir, "cg/system.slice/ssh.service/cgroup.procs", "7\n");
 	fx_container(&fx, "/unused", 7, "0::/../" ID3, "main");
 	fx_mount(&fx, "main", "dev/pts", "devpts");
-	fx_write(fx.dir, "proc/self/cgroup", "1:name=systemd:/system.slice/idle.service\n"
-					      "0::/system.slice/idle.service\n");
+	fx_write(fx.dir, "proc/self/cgroup",
+		 "1:name=systemd:/system.slice/idle.service\n"
+		 "0::/system.slice/idle.service\n");
 	fx_new(&fx);
 	ck_assert_int_eq(fx_walk(&fx), 0);
 	ck_assert(idle_containers_status(fx.set)->tree_found);
@@ -585,8 +587,7 @@ host_has_cgroup2(void)
 {
 	struct statfs sfs;
 
-	return (statfs("/sys/fs/cgroup/unified", &sfs) == 0 &&
-		sfs.f_type == CGROUP2_SUPER_MAGIC) ||
+	return (statfs("/sys/fs/cgroup/unified", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) ||
 	       (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the passwd lookup inside a container's root: the parser, the cache, planted links. */
+/* Unit tests of the passwd lookup inside a container's root: the parser, the cache, planted links.
+ */
 #define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
@@ -296,7 +297,8 @@ main(void)
 
 	rc = idle_inroot_open(AT_FDCWD, ".", O_RDONLY | O_DIRECTORY, &fd);
 	if (rc == ENOSYS) {
-		printf("check_passwd: this kernel has no openat2: nothing can be read inside a root\n");
+		printf("check_passwd: this kernel has no openat2: nothing can be read inside a "
+		       "root\n");
 		return 77;
 	}
 	if (rc == 0)

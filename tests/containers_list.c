@@ -52,9 +52,9 @@ print_set(struct idle_containers *set, int rc)
 	       st->proc_fallback, st->refused, st->last_refusal ? strerror(st->last_refusal) : "-");
 	for (i = 0; i < idle_containers_count(set); i++) {
 		c = idle_containers_get(set, i);
-		printf("container %s pod_uid=%s namespace=%s pod=%s container=%s dev=%u:%u\n", c->id,
-		       c->pod_uid, c->namespace_name, c->pod, c->container, major(c->pts_dev),
-		       minor(c->pts_dev));
+		printf("container %s pod_uid=%s namespace=%s pod=%s container=%s dev=%u:%u\n",
+		       c->id, c->pod_uid, c->namespace_name, c->pod, c->container,
+		       major(c->pts_dev), minor(c->pts_dev));
 		failed |= print_pts(c);
 	}
 	printf("end\n");
@@ -94,7 +94,8 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc != 5 && argc != 6) {
-		fprintf(stderr, "usage: containers_list SYSFS PROC LOGDIR HOST_PTS_DIR [SECONDS]\n");
+		fprintf(stderr,
+			"usage: containers_list SYSFS PROC LOGDIR HOST_PTS_DIR [SECONDS]\n");
 		return 2;
 	}
 	config.sysfs_dir = argv[1];
