@@ -709,3 +709,18 @@ idle_container_user(const struct idle_container *c, uid_t uid, char *name, size_
 {
 	idle_passwd_name(c->passwd, uid, name, size);
 }
+
+int
+idle_container_open_pts(const struct idle_container *c, DIR **dir)
+{
+	int fd = openat(c->pts_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return errno;
+	*dir = fdopendir(fd);
+	if (*dir != NULL)
+		return 0;
+	rc = errno;
+	(void)close(fd);
+	return rc;
+}

@@ -3,6 +3,7 @@
 #ifndef IDLE_CONTAINERS_H
 #define IDLE_CONTAINERS_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -84,6 +85,13 @@ const struct idle_container *idle_containers_get(const struct idle_containers *s
 
 /* What the last walk did. */
 const struct idle_containers_status *idle_containers_status(const struct idle_containers *set);
+
+/*
+ * Opens container c's devpts directory afresh for one pass (the kept fd is reopened as ".",
+ * so no path is resolved again); the caller closedir()s it.  Returns 0 and sets *dir, or a
+ * positive errno.  Reentrant.
+ */
+int idle_container_open_pts(const struct idle_container *c, DIR **dir);
 
 /*
  * Writes the name of uid in container c's own passwd file (or the uid in decimal) into name,

@@ -2,6 +2,7 @@
 /* Unit tests of container discovery on fake cgroup and proc trees whose roots hold real mounts. */
 #define _GNU_SOURCE
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -156,6 +157,45 @@ fx_done(struct fx *fx)
 	fixture_remove(fx->dir);
 }
 
+/* Counts the entries of c's devpts (but . and ..), read through idle_container_open_pts. */
+static int
+pts_names(const struct idle_container *c)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	ck_assert_int_eq(idle_container_open_pts(c, &d), 0);
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	ck_assert(closedir(d) == 0);
+	return n;
+}
+
+/* A name that kubelet links after the container was found is picked up by the next walk. */
+START_TEST(test_names_later)
+{
+	const struct idle_container *c;
+	struct fx fx;
+
+	fx_init(&fx);
+	fx_container(&fx, "/kubepods/pod" UID "/" ID1, 101, "0::/kubepods/pod" UID "/" ID1, "c1");
+	fx_mount(&fx, "c1", "dev/pts", "devpts");
+	fx_new(&fx);
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	c = fx_find(&fx, ID1);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(c->pod, "");
+	mounts_symlink(fx.log, "db-1_prod_pg-" ID1 ".log", "/var/log/pods/x/pg/0.log");
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	c = fx_find(&fx, ID1);
+	ck_assert_str_eq(c->namespace_name, "prod");
+	ck_assert_str_eq(c->pod, "db-1");
+	ck_assert_str_eq(c->container, "pg");
+	fx_done(&fx);
+}
+END_TEST
+
 /* Two containers of the usual forms, conmon and a service beside them: the two are kept with
  * their ids, pod uid, names, own devpts and own passwd. */
 START_TEST(test_discover)
@@ -199,6 +239,7 @@ START_TEST(test_discover)
 	ck_assert_str_eq(name, "alice");
 	idle_container_user(c2, 1000, name, sizeof(name));
 	ck_assert_str_eq(name, "1000");
+	ck_assert_msg(pts_names(c1) == 1, "c1 lists only its ptmx");
 	ck_assert(strcmp(idle_containers_get(fx.set, 0)->id, idle_containers_get(fx.set, 1)->id) <
 		  0);
 	ck_assert_ptr_null(idle_containers_get(fx.set, 2));
@@ -599,6 +640,7 @@ containers_suite(void)
 
 	tcase_add_test(tc, test_discover);
 	tcase_add_test(tc, test_come_and_go);
+	tcase_add_test(tc, test_names_later);
 	tcase_add_test(tc, test_refresh_interval);
 	tcase_add_test(tc, test_shared_devpts);
 	tcase_add_test(tc, test_proc_fallback);

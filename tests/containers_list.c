@@ -22,10 +22,10 @@ print_pts(const struct idle_container *c)
 	struct dirent *de;
 	struct stat st;
 	DIR *d;
-	int fd = openat(c->pts_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = idle_container_open_pts(c, &d);
 
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		perror("containers_list: devpts");
+	if (rc != 0) {
+		fprintf(stderr, "containers_list: devpts of %s: %s\n", c->id, strerror(rc));
 		return 1;
 	}
 	while ((de = readdir(d)) != NULL) {
