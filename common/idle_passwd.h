@@ -26,7 +26,7 @@ struct idle_passwd *idle_passwd_new(void);
 void idle_passwd_free(struct idle_passwd *pw);
 
 /*
- * Replaces the table with the lines of pw_text (len bytes); the first line of a uid wins, as in
+ * Replaces the table with the lines of text (len bytes); the first line of a uid wins, as in
  * getpwuid.  Returns 0, or ENOMEM (the table is then empty).
  */
 int idle_passwd_load(struct idle_passwd *pw, const char *text, size_t len);
