@@ -4,10 +4,15 @@ noinst_LTLIBRARIES += common/libidle.la
 common_libidle_la_SOURCES = \
 	common/idle_array.c common/idle_array.h \
 	common/idle_buf.c common/idle_buf.h \
+	common/idle_cgroup.c common/idle_cgroup.h \
+	common/idle_containers.c common/idle_containers.h \
 	common/idle_defaults.h \
 	common/idle_expo.c common/idle_expo.h \
+	common/idle_inroot.c common/idle_inroot.h \
 	common/idle_label.c common/idle_label.h \
 	common/idle_metrics.c common/idle_metrics.h \
+	common/idle_passwd.c common/idle_passwd.h \
+	common/idle_podlog.c common/idle_podlog.h \
 	common/idle_proc.c common/idle_proc.h \
 	common/idle_proc_children.c common/idle_proc_children.h \
 	common/idle_publisher.c common/idle_publisher.h \

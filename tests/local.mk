@@ -18,7 +18,8 @@ FIXTURE_SRC = tests/fixture.c tests/fixture.h
 # The library's modules.
 CHECK_COMMON = tests/check_window tests/check_pts tests/check_expo tests/check_utmp \
 	tests/check_publisher tests/check_proc tests/check_sessions tests/check_users \
-	tests/check_array
+	tests/check_array tests/check_cgroup tests/check_podlog tests/check_passwd \
+	tests/check_containers
 tests_check_window_SOURCES = tests/check_window.c
 tests_check_publisher_SOURCES = tests/check_publisher.c
 tests_check_pts_SOURCES = tests/check_pts.c $(FIXTURE_SRC)
@@ -28,6 +29,12 @@ tests_check_proc_SOURCES = tests/check_proc.c $(FIXTURE_SRC)
 tests_check_sessions_SOURCES = tests/check_sessions.c $(FIXTURE_SRC)
 tests_check_users_SOURCES = tests/check_users.c
 tests_check_array_SOURCES = tests/check_array.c
+tests_check_cgroup_SOURCES = tests/check_cgroup.c
+tests_check_podlog_SOURCES = tests/check_podlog.c $(FIXTURE_SRC)
+tests_check_passwd_SOURCES = tests/check_passwd.c tests/check_mounts.c tests/check_mounts.h \
+	$(FIXTURE_SRC)
+tests_check_containers_SOURCES = tests/check_containers.c tests/check_mounts.c \
+	tests/check_mounts.h $(FIXTURE_SRC)
 
 # The exporter's pure parts: flags, log lines, the web config file, basic auth, the landing page.
 CHECK_BRIDGE = tests/check_options tests/check_log tests/check_webconfig tests/check_auth \
@@ -92,10 +99,14 @@ FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hosti
 	tests/faults-pause.test
 MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
 SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test tests/kubernetes-manifests.test
-CONTAINER_TESTS = tests/image.test tests/image-sidecar.test tests/kubernetes-privileges.test \
-	tests/containerfile.test
+CONTAINER_TESTS = tests/containers-discovery.test tests/image.test tests/image-sidecar.test \
+	tests/kubernetes-privileges.test tests/containerfile.test
 INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
 	$(SHIPPED_TESTS) $(CONTAINER_TESTS)
+# What the container tests run: the library's discovery, printed.
+check_PROGRAMS += tests/containers_list
+tests_containers_list_SOURCES = tests/containers_list.c
+tests_containers_list_LDADD = common/libidle.la
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS) tests/soak.test tests/run-all.sh
 # The harness: shell helpers, sessions on ptys and utmp records, a strict exposition reader,

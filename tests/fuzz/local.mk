@@ -3,7 +3,7 @@
 # committed corpus (tests/fuzz/corpus/TARGET/) through each target with the normal
 # compiler; --enable-fuzzing also builds the targets with clang's libFuzzer, ASan and UBSan,
 # runs each for FUZZ_SMOKE_SECONDS in make check, and for FUZZ_SECONDS in `make fuzz`.
-FUZZ_TARGETS = utmp proc expo options log
+FUZZ_TARGETS = utmp proc expo options log cgroup podlog passwd
 if BUILD_PLUGIN
 FUZZ_TARGETS += plugin_config
 endif
@@ -12,7 +12,8 @@ FUZZ_SECONDS = 300
 
 # Replay programs: the targets with a main() that reads files, built like the unit tests.
 check_PROGRAMS += tests/fuzz/replay_utmp tests/fuzz/replay_proc tests/fuzz/replay_expo \
-	tests/fuzz/replay_options tests/fuzz/replay_log
+	tests/fuzz/replay_options tests/fuzz/replay_log tests/fuzz/replay_cgroup \
+	tests/fuzz/replay_podlog tests/fuzz/replay_passwd
 if BUILD_PLUGIN
 check_PROGRAMS += tests/fuzz/replay_plugin_config
 endif
@@ -31,6 +32,12 @@ tests_fuzz_replay_log_SOURCES = tests/fuzz/fuzz_log.c bridge/log.c bridge/log.h 
 	$(FUZZ_REPLAY_SRC)
 tests_fuzz_replay_log_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge
 tests_fuzz_replay_log_LDADD = common/libidle.la
+tests_fuzz_replay_cgroup_SOURCES = tests/fuzz/fuzz_cgroup.c $(FUZZ_REPLAY_SRC)
+tests_fuzz_replay_cgroup_LDADD = common/libidle.la
+tests_fuzz_replay_podlog_SOURCES = tests/fuzz/fuzz_podlog.c $(FUZZ_REPLAY_SRC)
+tests_fuzz_replay_podlog_LDADD = common/libidle.la
+tests_fuzz_replay_passwd_SOURCES = tests/fuzz/fuzz_passwd.c $(FUZZ_REPLAY_SRC)
+tests_fuzz_replay_passwd_LDADD = common/libidle.la
 tests_fuzz_replay_plugin_config_SOURCES = tests/fuzz/fuzz_plugin_config.c \
 	plugin/idle_plugin_config.c plugin/idle_plugin_config.h $(FUZZ_REPLAY_SRC)
 tests_fuzz_replay_plugin_config_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugin $(COLLECTD_CPPFLAGS)
