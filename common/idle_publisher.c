@@ -359,9 +359,8 @@ copy_current(struct idle_publisher *pub, struct idle_snapshot *dst, bool stale, 
 	memset(&dst->sessions, 0, sizeof(dst->sessions));
 	if (sessions_ok)
 		dst->sessions = pub->sessions;
-	for (source = 0; source < IDLE_SOURCE_COUNT; source++)
-		if (source != IDLE_SOURCE_PTS)
-			dst->errors[source] = pub->session_errors[source];
+	for (source = IDLE_SOURCE_UTMP; source <= IDLE_SOURCE_PROC; source++)
+		dst->errors[source] = pub->session_errors[source];
 }
 
 bool

@@ -11,6 +11,7 @@ static const char *const source_names[IDLE_SOURCE_COUNT] = {
 	[IDLE_SOURCE_UTMP] = "utmp",
 	[IDLE_SOURCE_DEV] = "dev",
 	[IDLE_SOURCE_PROC] = "proc",
+	[IDLE_SOURCE_CONTAINERS] = "containers",
 };
 
 const char *
