@@ -6,7 +6,7 @@ set -eu
 build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev zlib1g-dev
        libgnutls28-dev libyaml-dev libcrypt-dev check"
 # collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
-tests="curl python3 procps bsdutils util-linux openssl mandoc prometheus
+tests="curl python3 procps bsdutils util-linux openssl mandoc prometheus debootstrap
        collectd-core collectd-dev libprotobuf-c1 snmpd snmp valgrind clang libclang-rt-14-dev
        systemd wrk python3-prometheus-client"
 want=$build
