@@ -125,3 +125,26 @@ check-soak: all
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 		SOAK_SECONDS='$(SOAK_SECONDS)' $(SHELL) $(srcdir)/tests/soak.test
 .PHONY: check-soak
+
+# The Debian packages: built in a fresh Debian 12 chroot, linted, installed, run and purged in a
+# second one (root and the Debian mirror needed, else it skips).  `make check-deb`; not in
+# `make check`: it takes minutes and the network.
+DEBIAN_FILES = debian/changelog debian/control debian/copyright debian/rules \
+	debian/source/format \
+	debian/prometheus-idle-exporter.install debian/prometheus-idle-exporter.examples \
+	debian/prometheus-idle-exporter.default debian/prometheus-idle-exporter.service \
+	debian/prometheus-idle-exporter.postinst debian/prometheus-idle-exporter.lintian-overrides \
+	debian/collectd-plugin-idle.install debian/collectd-plugin-idle.examples \
+	debian/collectd-plugin-idle.lintian-overrides
+EXTRA_DIST += $(DEBIAN_FILES)
+dist_noinst_SCRIPTS += tests/debian-packages.test
+# Says PASS, SKIP or FAIL as make check does (run-all.sh counts those lines); a skip is no failure.
+check-deb: all
+	@rc=0; top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+		bash $(srcdir)/tests/debian-packages.test || rc=$$?; \
+	case $$rc in \
+	0) echo "PASS: tests/debian-packages.test" ;; \
+	77) echo "SKIP: tests/debian-packages.test" ;; \
+	*) echo "FAIL: tests/debian-packages.test"; exit 1 ;; \
+	esac
+.PHONY: check-deb
