@@ -8,7 +8,8 @@ TEST_EXTENSIONS = .test
 
 # Every Check program links the same way (the default LDADD; the others name their own), and a
 # suite of a front end's module compiles that module with the front end's headers in view.
-CHECK_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge -I$(top_srcdir)/plugin
+CHECK_BRIDGE_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge
+CHECK_PLUGIN_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugin
 CHECK_UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 CHECK_UNIT_LDADD = common/libidle.la $(CHECK_LIBS) -lm
 LDADD = $(CHECK_UNIT_LDADD)
@@ -41,9 +42,9 @@ CHECK_BRIDGE = tests/check_options tests/check_log tests/check_webconfig tests/c
 	tests/check_landing
 tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h \
 	bridge/log.c bridge/log.h
-tests_check_options_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_options_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 tests_check_log_SOURCES = tests/check_log.c bridge/log.c bridge/log.h
-tests_check_log_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_log_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 # Without --web.config.file support (configure --disable-web-config) its suites skip (77).
 if WEB_CONFIG
 tests_check_webconfig_SOURCES = tests/check_webconfig.c bridge/webconfig.c bridge/webconfig.h \
@@ -53,23 +54,23 @@ else
 tests_check_webconfig_SOURCES = tests/skip-web-config.c
 tests_check_auth_SOURCES = tests/skip-web-config.c
 endif
-tests_check_webconfig_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_webconfig_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 tests_check_webconfig_CFLAGS = $(CHECK_UNIT_CFLAGS) $(YAML_CFLAGS)
 tests_check_webconfig_LDADD = $(CHECK_UNIT_LDADD) $(YAML_LIBS)
-tests_check_auth_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_auth_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 tests_check_auth_CFLAGS = $(CHECK_UNIT_CFLAGS) $(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAGS)
 tests_check_auth_LDADD = $(CHECK_UNIT_LDADD) $(GNUTLS_LIBS) $(LIBCRYPT_LIBS)
 tests_check_landing_SOURCES = tests/check_landing.c bridge/landing.c bridge/landing.h
-tests_check_landing_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_landing_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 
 # The plugin's pure parts, built only with collectd's headers.
-CHECK_PLUGIN = tests/check_plugin_config tests/check_plugin_map
-tests_check_plugin_config_SOURCES = tests/check_plugin_config.c \
-	plugin/idle_plugin_config.c plugin/idle_plugin_config.h
-tests_check_plugin_config_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS) $(COLLECTD_CPPFLAGS)
+CHECK_PLUGIN = tests/check_plugin_options tests/check_plugin_map
+tests_check_plugin_options_SOURCES = tests/check_plugin_options.c \
+	plugin/options.c plugin/options.h
+tests_check_plugin_options_CPPFLAGS = $(CHECK_PLUGIN_CPPFLAGS) $(COLLECTD_CPPFLAGS)
 tests_check_plugin_map_SOURCES = tests/check_plugin_map.c \
-	plugin/idle_plugin_map.c plugin/idle_plugin_map.h
-tests_check_plugin_map_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+	plugin/map.c plugin/map.h
+tests_check_plugin_map_CPPFLAGS = $(CHECK_PLUGIN_CPPFLAGS)
 
 CHECK_SUITES = $(CHECK_COMMON) $(CHECK_BRIDGE)
 if BUILD_PLUGIN

@@ -9,10 +9,10 @@
 #include <strings.h>
 
 #include "idle_defaults.h"
-#include "idle_plugin_config.h"
+#include "options.h"
 
 int
-idle_plugin_config_init(struct idle_plugin_config *cfg)
+options_init(struct options *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->pts_dir = strdup(IDLE_DEFAULT_PTS_DIR);
@@ -22,7 +22,7 @@ idle_plugin_config_init(struct idle_plugin_config *cfg)
 	cfg->window = IDLE_DEFAULT_WINDOW;
 	cfg->poll_seconds = IDLE_DEFAULT_POLL_SECONDS;
 	cfg->report_terminals = false;
-	cfg->max_terminals = IDLE_PLUGIN_MAX_TERMINALS_DEFAULT;
+	cfg->max_terminals = OPTIONS_MAX_TERMINALS_DEFAULT;
 	if (cfg->pts_dir == NULL || cfg->dev_dir == NULL || cfg->utmp_file == NULL ||
 	    cfg->proc_dir == NULL)
 		return ENOMEM;
@@ -30,7 +30,7 @@ idle_plugin_config_init(struct idle_plugin_config *cfg)
 }
 
 void
-idle_plugin_config_free(struct idle_plugin_config *cfg)
+options_free(struct options *cfg)
 {
 	free(cfg->pts_dir);
 	free(cfg->dev_dir);
@@ -140,7 +140,7 @@ set_bool(bool *field, const oconfig_item_t *item, char *err, size_t err_size)
 
 /* Applies one key = value line; keys are case-insensitive, as everywhere in collectd. */
 static int
-apply_item(struct idle_plugin_config *cfg, const oconfig_item_t *item, char *err, size_t err_size)
+apply_item(struct options *cfg, const oconfig_item_t *item, char *err, size_t err_size)
 {
 	const char *key = item->key;
 
@@ -160,7 +160,7 @@ apply_item(struct idle_plugin_config *cfg, const oconfig_item_t *item, char *err
 		return set_bool(&cfg->report_terminals, item, err, err_size);
 	if (strcasecmp(key, "MaxTerminals") == 0)
 		return set_count(&cfg->max_terminals, item, "terminals",
-				 IDLE_PLUGIN_MAX_TERMINALS_MAX, err, err_size);
+				 OPTIONS_MAX_TERMINALS_MAX, err, err_size);
 	return fail(err, err_size,
 		    "unknown key \"%s\" (known: PtsDir, DevDir, UtmpFile, ProcDir, AverageWindow, "
 		    "PollInterval, ReportTerminals, MaxTerminals)",
@@ -168,7 +168,7 @@ apply_item(struct idle_plugin_config *cfg, const oconfig_item_t *item, char *err
 }
 
 int
-idle_plugin_config_apply(struct idle_plugin_config *cfg, const oconfig_item_t *block, char *err,
+options_apply(struct options *cfg, const oconfig_item_t *block, char *err,
 			 size_t err_size)
 {
 	int i, rc;
@@ -182,7 +182,7 @@ idle_plugin_config_apply(struct idle_plugin_config *cfg, const oconfig_item_t *b
 }
 
 void
-idle_plugin_config_sampler(const struct idle_plugin_config *cfg,
+options_sampler(const struct options *cfg,
 			   struct idle_sampler_config *sampler)
 {
 	idle_sampler_config_defaults(sampler);
