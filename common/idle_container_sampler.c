@@ -20,7 +20,7 @@ struct idle_container_sampler {
 	bool terminals;
 	struct container_window *windows; /* sorted by id, as the set is */
 	size_t len, cap;
-	struct container_window *next;    /* built at each poll, then swapped with windows */
+	struct container_window *next; /* built at each poll, then swapped with windows */
 	size_t next_len, next_cap;
 };
 
@@ -47,7 +47,6 @@ idle_container_sampler_new(const struct idle_containers_config *config, size_t w
 	}
 	return cs;
 }
-
 
 /* Frees every window still held by list[0..len); a window moved elsewhere is NULL there. */
 static void

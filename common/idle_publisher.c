@@ -16,11 +16,11 @@ struct idle_publisher {
 	struct idle_publisher_ops ops;
 	double poll_seconds;
 
-	pthread_mutex_t lock;      /* guards everything below; never held across a poll */
-	pthread_cond_t wake;       /* the timer's sleep; signalled to stop */
-	pthread_cond_t want;       /* the sessions thread's sleep; signalled to ask or stop */
-	pthread_cond_t published;  /* broadcast after each publish and at stop */
-	int refs;                  /* the owner and each running thread */
+	pthread_mutex_t lock;	  /* guards everything below; never held across a poll */
+	pthread_cond_t wake;	  /* the timer's sleep; signalled to stop */
+	pthread_cond_t want;	  /* the sessions thread's sleep; signalled to ask or stop */
+	pthread_cond_t published; /* broadcast after each publish and at stop */
+	int refs;		  /* the owner and each running thread */
 	bool stopping;
 	pthread_t timer, worker;
 	bool timer_started, worker_started;
@@ -28,7 +28,7 @@ struct idle_publisher {
 	struct idle_snapshot latest, work;
 	struct timespec latest_boot; /* when latest was polled */
 	bool have_latest;
-	uint64_t version;            /* bumped at every publish of either kind */
+	uint64_t version; /* bumped at every publish of either kind */
 
 	struct idle_session_values sessions;
 	uint64_t session_errors[IDLE_SOURCE_COUNT];

@@ -6,8 +6,8 @@
 #include "utils/common/common.h"
 #include "utils_complain.h"
 
-#include "map.h"
 #include "dispatch.h"
+#include "map.h"
 
 _Static_assert(MAP_NAME_MAX <= DATA_MAX_NAME_LEN, "identifier fields fit collectd's");
 
@@ -106,8 +106,7 @@ dispatcher_read(struct dispatcher *d, struct idle_publisher *pub)
 			failed++;
 	if (failed > 0)
 		c_complain(LOG_WARNING, &d->dispatch_complaint,
-			   "idle plugin: collectd refused %zu of %zu values", failed,
-			   d->vals.len);
+			   "idle plugin: collectd refused %zu of %zu values", failed, d->vals.len);
 	else
 		c_release(LOG_INFO, &d->dispatch_complaint,
 			  "idle plugin: collectd accepts every value again");

@@ -5,9 +5,9 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
-#include "options.h"
 #include "dispatch.h"
 #include "idle_publisher.h"
+#include "options.h"
 
 #ifndef IDLE_PLUGIN_VERSION
 #error "IDLE_PLUGIN_VERSION must be defined (collectd's config.h owns PACKAGE_VERSION)"
@@ -159,8 +159,8 @@ idle_init(void)
 	}
 	started = true;
 	INFO("idle plugin %s: polling %s, %s, %s and %s every %g s, averaging %zu polls%s",
-	     IDLE_PLUGIN_VERSION, options.pts_dir, options.utmp_file, options.dev_dir, options.proc_dir,
-	     options.poll_seconds, options.window,
+	     IDLE_PLUGIN_VERSION, options.pts_dir, options.utmp_file, options.dev_dir,
+	     options.proc_dir, options.poll_seconds, options.window,
 	     options.report_terminals ? ", reporting each terminal" : "");
 	return 0;
 }

@@ -92,7 +92,7 @@ struct map_ctx {
 	struct map_values *vals;
 	size_t max_terminals;
 	const struct idle_metric *family; /* of the last terminal value */
-	size_t terminals;                 /* values of that family so far */
+	size_t terminals;		  /* values of that family so far */
 };
 
 /* True when a per-terminal sample is within the cap; counts the terminals past it. */
@@ -129,17 +129,16 @@ map_sample(void *arg, const struct idle_metric_sample *s)
 		v->gauge = s->value;
 	if (m->collectd_instance == IDLE_COLLECTD_LAST_LABEL && s->n_labels > 0)
 		map_label(v->type_instance, sizeof(v->type_instance),
-				  s->labels[s->n_labels - 1].value, IDLE_LABEL_MAX);
+			  s->labels[s->n_labels - 1].value, IDLE_LABEL_MAX);
 	else if (m->collectd_instance == IDLE_COLLECTD_USER_AT_TTY && s->n_labels >= 2)
 		map_terminal_instance(v->type_instance, sizeof(v->type_instance),
-					      s->labels[s->n_labels - 1].value,
-					      s->labels[s->n_labels - 2].value);
+				      s->labels[s->n_labels - 1].value,
+				      s->labels[s->n_labels - 2].value);
 	return 0;
 }
 
 int
-map_snapshot(struct map_values *vals, const struct idle_snapshot *snap,
-		size_t max_terminals)
+map_snapshot(struct map_values *vals, const struct idle_snapshot *snap, size_t max_terminals)
 {
 	struct idle_metrics_input in = {snap, NULL, NULL};
 	struct map_ctx ctx = {vals, max_terminals, NULL, 0};

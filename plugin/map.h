@@ -21,10 +21,10 @@
  */
 struct map_value {
 	const char *plugin_instance; /* static string */
-	const char *type;            /* "duration", "count" (gauges) or "derive" (counter) */
+	const char *type;	     /* "duration", "count" (gauges) or "derive" (counter) */
 	char type_instance[MAP_NAME_MAX];
 	bool is_derive;
-	double gauge;    /* when !is_derive; NaN for user_w_idle_time with no session */
+	double gauge;	 /* when !is_derive; NaN for user_w_idle_time with no session */
 	uint64_t derive; /* when is_derive */
 };
 
@@ -49,8 +49,7 @@ void map_values_free(struct map_values *vals);
  * too.  Returns 0, or ENOMEM (vals then holds the values that fit).  Pure; not thread-safe on
  * vals.
  */
-int map_snapshot(struct map_values *vals, const struct idle_snapshot *snap,
-		    size_t max_terminals);
+int map_snapshot(struct map_values *vals, const struct idle_snapshot *snap, size_t max_terminals);
 
 /*
  * Writes into out (size >= 1) the raw bytes of raw as a label value, the way the exporter does:

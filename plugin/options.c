@@ -130,7 +130,8 @@ set_bool(bool *field, const oconfig_item_t *item, char *err, size_t err_size)
 		return 0;
 	}
 	for (i = 0; v->type == OCONFIG_TYPE_STRING && i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (strcasecmp(v->value.string, yes[i]) == 0 || strcasecmp(v->value.string, no[i]) == 0) {
+		if (strcasecmp(v->value.string, yes[i]) == 0 ||
+		    strcasecmp(v->value.string, no[i]) == 0) {
 			*field = strcasecmp(v->value.string, yes[i]) == 0;
 			return 0;
 		}
@@ -159,8 +160,8 @@ apply_item(struct options *cfg, const oconfig_item_t *item, char *err, size_t er
 	if (strcasecmp(key, "ReportTerminals") == 0)
 		return set_bool(&cfg->report_terminals, item, err, err_size);
 	if (strcasecmp(key, "MaxTerminals") == 0)
-		return set_count(&cfg->max_terminals, item, "terminals",
-				 OPTIONS_MAX_TERMINALS_MAX, err, err_size);
+		return set_count(&cfg->max_terminals, item, "terminals", OPTIONS_MAX_TERMINALS_MAX,
+				 err, err_size);
 	return fail(err, err_size,
 		    "unknown key \"%s\" (known: PtsDir, DevDir, UtmpFile, ProcDir, AverageWindow, "
 		    "PollInterval, ReportTerminals, MaxTerminals)",
@@ -168,8 +169,7 @@ apply_item(struct options *cfg, const oconfig_item_t *item, char *err, size_t er
 }
 
 int
-options_apply(struct options *cfg, const oconfig_item_t *block, char *err,
-			 size_t err_size)
+options_apply(struct options *cfg, const oconfig_item_t *block, char *err, size_t err_size)
 {
 	int i, rc;
 
@@ -182,8 +182,7 @@ options_apply(struct options *cfg, const oconfig_item_t *block, char *err,
 }
 
 void
-options_sampler(const struct options *cfg,
-			   struct idle_sampler_config *sampler)
+options_sampler(const struct options *cfg, struct idle_sampler_config *sampler)
 {
 	idle_sampler_config_defaults(sampler);
 	sampler->pts_dir = cfg->pts_dir;

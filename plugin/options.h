@@ -17,11 +17,11 @@
 #define OPTIONS_MAX_TERMINALS_MAX 100000
 
 struct options {
-	char *pts_dir;   /* PtsDir, default /dev/pts */
-	char *dev_dir;   /* DevDir, default /dev */
-	char *utmp_file; /* UtmpFile, default /var/run/utmp */
-	char *proc_dir;  /* ProcDir, default /proc */
-	size_t window;   /* AverageWindow: polls in the average, default 60 */
+	char *pts_dir;	       /* PtsDir, default /dev/pts */
+	char *dev_dir;	       /* DevDir, default /dev */
+	char *utmp_file;       /* UtmpFile, default /var/run/utmp */
+	char *proc_dir;	       /* ProcDir, default /proc */
+	size_t window;	       /* AverageWindow: polls in the average, default 60 */
 	double poll_seconds;   /* PollInterval, default 1 */
 	bool report_terminals; /* ReportTerminals, default false */
 	size_t max_terminals;  /* MaxTerminals: per-terminal values for at most this many */
@@ -38,11 +38,9 @@ void options_free(struct options *cfg);
  * Returns 0, EINVAL with a message naming the key in err (an unknown key, a missing, extra or
  * bad value), or ENOMEM.  cfg keeps the keys applied before the error.  Pure.
  */
-int options_apply(struct options *cfg, const oconfig_item_t *block,
-			     char *err, size_t err_size);
+int options_apply(struct options *cfg, const oconfig_item_t *block, char *err, size_t err_size);
 
 /* Fills sampler (pointing into cfg, which must outlive it) from cfg. */
-void options_sampler(const struct options *cfg,
-				struct idle_sampler_config *sampler);
+void options_sampler(const struct options *cfg, struct idle_sampler_config *sampler);
 
 #endif
