@@ -59,7 +59,7 @@ idle_config(oconfig_item_t *ci)
 	int rc;
 
 	if (++config_blocks > 1 && !config_failed) {
-		ERROR("idle plugin: a second <Plugin idle> block: put every key in one block");
+		ERROR("idle plugin: <Plugin idle>: a second block: put every key in one block");
 		config_failed = true;
 	}
 	if (config_failed)
