@@ -366,7 +366,8 @@ copy_current(struct idle_publisher *pub, struct idle_snapshot *dst, bool stale, 
 bool
 idle_publisher_fetch(struct idle_publisher *pub, struct idle_snapshot *dst, uint64_t *generation)
 {
-	struct timespec limit = deadline_in(fmin(pub->poll_seconds, 1.0));
+	/* Half an interval of slack: the timer's next poll is due within one. */
+	struct timespec limit = deadline_in(fmin(1.5 * pub->poll_seconds, 1.0));
 	bool asked, stale, sessions_ok, changed;
 	uint64_t key;
 
