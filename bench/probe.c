@@ -177,7 +177,7 @@ probe_sessions(const char *utmp, const char *dev, const char *proc, size_t itera
 		double start = now_us();
 
 		clock_gettime(CLOCK_REALTIME, &now);
-		rc = idle_sessions_sample(sessions, &now, &snap, err);
+		rc = idle_sessions_sample(sessions, &now, &snap.sessions, err);
 		us[i] = now_us() - start;
 	}
 	printf("rc=%d\nsessions=%zu\nhas_sessions=%d\nw_process=%s\n", rc, snap.sessions.session_count,
