@@ -97,11 +97,12 @@ COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
 FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hostile-systemd.test \
 	tests/faults-pts.test tests/faults-utmp.test tests/faults-proc.test \
 	tests/faults-permission.test tests/faults-blocking.test \
-	tests/faults-pause.test
+	tests/faults-pause.test tests/no-utmp.test
 MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
 SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test tests/kubernetes-manifests.test
 CONTAINER_TESTS = tests/containers-discovery.test tests/image.test tests/image-sidecar.test \
-	tests/kubernetes-privileges.test tests/containerfile.test
+	tests/kubernetes-privileges.test tests/containerfile.test tests/containers.test \
+	tests/containers-hostile.test
 INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
 	$(SHIPPED_TESTS) $(CONTAINER_TESTS)
 # What the container tests run: the library's discovery, printed.
