@@ -76,6 +76,17 @@ idle_buf_puts(struct idle_buf *buf, const char *s)
 	idle_buf_append(buf, s, strlen(s));
 }
 
+/* Formats into the free space; returns what vsnprintf returned (buf->err set when negative). */
+static int
+format_at_end(struct idle_buf *buf, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf->data + buf->len, buf->cap - buf->len, fmt, ap);
+
+	if (n < 0)
+		buf->err = EINVAL;
+	return n;
+}
+
 void
 idle_buf_printf(struct idle_buf *buf, const char *fmt, ...)
 {
@@ -85,23 +96,16 @@ idle_buf_printf(struct idle_buf *buf, const char *fmt, ...)
 	if (!reserve(buf, 64))
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(buf->data + buf->len, buf->cap - buf->len, fmt, ap);
+	n = format_at_end(buf, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		buf->err = EINVAL;
-		return;
-	}
-	if ((size_t)n >= buf->cap - buf->len) {
+	if (n >= 0 && (size_t)n >= buf->cap - buf->len) {
 		buf->data[buf->len] = '\0'; /* drop the truncated attempt */
 		if (!reserve(buf, (size_t)n))
 			return;
 		va_start(ap, fmt);
-		n = vsnprintf(buf->data + buf->len, buf->cap - buf->len, fmt, ap);
+		n = format_at_end(buf, fmt, ap);
 		va_end(ap);
-		if (n < 0) {
-			buf->err = EINVAL;
-			return;
-		}
 	}
-	buf->len += (size_t)n;
+	if (n >= 0)
+		buf->len += (size_t)n;
 }
