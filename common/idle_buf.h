@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A growable byte buffer for rendering text; reused across polls so rendering rarely allocates. */
+/* A growable byte buffer for rendering text: doubles from 4 KiB, and keeps the first error. */
 #ifndef IDLE_BUF_H
 #define IDLE_BUF_H
 

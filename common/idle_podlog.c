@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "idle_array.h"
 #include "idle_podlog.h"
 
 /* A node runs a few hundred containers; beyond this the names are not worth the memory. */
@@ -135,21 +136,11 @@ entry_cmp(const void *a, const void *b)
 static int
 add_name(struct idle_podlog *log, const char *name)
 {
-	struct podlog_entry e, *grown;
-	size_t cap;
+	struct podlog_entry e;
 
 	if (!idle_podlog_parse(name, e.id, &e.names) || log->count == PODLOG_MAX_ENTRIES)
 		return 0;
-	if (log->count == log->cap) {
-		cap = log->cap ? log->cap * 2 : 64;
-		grown = realloc(log->entries, cap * sizeof(*grown));
-		if (grown == NULL)
-			return ENOMEM;
-		log->entries = grown;
-		log->cap = cap;
-	}
-	log->entries[log->count++] = e;
-	return 0;
+	return idle_array_push(&log->entries, &log->count, &log->cap, &e, sizeof(e));
 }
 
 /* Reads every entry name of the directory, then sorts them by id for bsearch. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idle_array.h"
 #include "idle_snapshot.h"
 
 static const char *const source_names[IDLE_SOURCE_COUNT] = {
@@ -49,34 +50,12 @@ idle_snapshot_clear(struct idle_snapshot *snap)
 	memcpy(snap->errors, keep.errors, sizeof(snap->errors));
 }
 
-/* Makes room for at least want items of size bytes in *items; returns 0 or ENOMEM. */
-static int
-reserve(void **items, size_t *cap, size_t want, size_t size)
-{
-	size_t grown_cap = *cap ? *cap : 16;
-	void *grown;
-
-	if (want <= *cap)
-		return 0;
-	while (grown_cap < want) {
-		if (grown_cap > SIZE_MAX / 2 / size)
-			return ENOMEM;
-		grown_cap *= 2;
-	}
-	grown = realloc(*items, grown_cap * size);
-	if (grown == NULL)
-		return ENOMEM;
-	*items = grown;
-	*cap = grown_cap;
-	return 0;
-}
-
 int
 idle_snapshot_add_terminal(struct idle_snapshot *snap, struct idle_subject *subject,
 			   const struct idle_terminal *term)
 {
-	int err = reserve((void **)&snap->terminals, &snap->terminals_cap, snap->terminals_len + 1,
-			  sizeof(*term));
+	int err = idle_array_reserve(&snap->terminals, &snap->terminals_cap,
+				     snap->terminals_len + 1, sizeof(*term));
 
 	if (err != 0)
 		return err;
@@ -92,8 +71,8 @@ idle_snapshot_add_container(struct idle_snapshot *snap, const struct idle_subjec
 {
 	struct idle_subject *subject;
 
-	if (reserve((void **)&snap->containers, &snap->containers_cap, snap->containers_len + 1,
-		    sizeof(*subject)) != 0)
+	if (idle_array_reserve(&snap->containers, &snap->containers_cap, snap->containers_len + 1,
+			       sizeof(*subject)) != 0)
 		return NULL;
 	subject = &snap->containers[snap->containers_len++];
 	memset(subject, 0, sizeof(*subject));
@@ -109,14 +88,18 @@ idle_snapshot_terminals(const struct idle_snapshot *snap, const struct idle_subj
 	return snap->terminals + subject->first_terminal;
 }
 
-/* Copies n items of size bytes into *items, growing it; returns 0 or ENOMEM. */
+/* Copies n items of size bytes into the array *items_ptr (passed by address), growing it;
+ * returns 0 or ENOMEM. */
 static int
-copy_items(void **items, size_t *cap, const void *from, size_t n, size_t size)
+copy_items(void *items_ptr, size_t *cap, const void *from, size_t n, size_t size)
 {
-	if (reserve(items, cap, n, size) != 0)
+	void *items;
+
+	if (idle_array_reserve(items_ptr, cap, n, size) != 0)
 		return ENOMEM;
+	memcpy(&items, items_ptr, sizeof(items));
 	if (n > 0)
-		memcpy(*items, from, n * size);
+		memcpy(items, from, n * size);
 	return 0;
 }
 
@@ -130,10 +113,10 @@ idle_snapshot_copy(struct idle_snapshot *dst, const struct idle_snapshot *src)
 	dst->terminals_cap = keep.terminals_cap;
 	dst->containers = keep.containers;
 	dst->containers_cap = keep.containers_cap;
-	if (copy_items((void **)&dst->terminals, &dst->terminals_cap, src->terminals,
-		       src->terminals_len, sizeof(*src->terminals)) != 0 ||
-	    copy_items((void **)&dst->containers, &dst->containers_cap, src->containers,
-		       src->containers_len, sizeof(*src->containers)) != 0) {
+	if (copy_items(&dst->terminals, &dst->terminals_cap, src->terminals, src->terminals_len,
+		       sizeof(*src->terminals)) != 0 ||
+	    copy_items(&dst->containers, &dst->containers_cap, src->containers, src->containers_len,
+		       sizeof(*src->containers)) != 0) {
 		dst->terminals_len = 0;
 		dst->containers_len = 0;
 		dst->host.has_terminals = false;

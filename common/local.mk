@@ -7,6 +7,9 @@ common_libidle_la_SOURCES = \
 	common/idle_cgroup.c common/idle_cgroup.h \
 	common/idle_container_sampler.c common/idle_container_sampler.h \
 	common/idle_containers.c common/idle_containers.h \
+	common/idle_containers_file.c common/idle_containers_file.h \
+	common/idle_containers_proc.c common/idle_containers_proc.h \
+	common/idle_containers_tree.c common/idle_containers_tree.h \
 	common/idle_defaults.h \
 	common/idle_expo.c common/idle_expo.h \
 	common/idle_inroot.c common/idle_inroot.h \

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idle_array.h"
 #include "idle_label.h"
 #include "idle_metrics.h"
 #include "map.h"
@@ -70,16 +71,9 @@ static struct map_value *
 push(struct map_values *vals, const struct idle_metric *m)
 {
 	struct map_value *v;
-	size_t cap;
 
-	if (vals->len == vals->cap) {
-		cap = vals->cap == 0 ? 16 : vals->cap * 2;
-		v = realloc(vals->v, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		vals->v = v;
-		vals->cap = cap;
-	}
+	if (idle_array_reserve(&vals->v, &vals->cap, vals->len + 1, sizeof(*v)) != 0)
+		return NULL;
 	v = &vals->v[vals->len++];
 	memset(v, 0, sizeof(*v));
 	v->plugin_instance = m->name;

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* Finding the machine's container cgroups by walking the cgroup tree. */
+/*
+ * Cost: a walk visits the cgroup tree's directories, whose number grows with containers and
+ * services, never with processes, and reads one pid from each new container's cgroup.procs.
+ * Containers already kept cost nothing but the visit.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "idle_containers_file.h"
+#include "idle_containers_tree.h"
+
+/* Deeper than any runtime's layout (kubepods.slice/QoS/pod/container is 4). */
+#define WALK_MAX_DEPTH 16
+/* A container that moved its processes into sub-cgroups of its own: how deep to look. */
+#define PID_MAX_DEPTH 4
+
+/* One process of the cgroup at cgfd, or of a sub-cgroup when it has none itself; 0 if none. */
+static pid_t
+first_pid(int cgfd, int depth)
+{
+	char buf[32];
+	struct dirent *de;
+	pid_t pid = 0;
+	size_t len;
+	DIR *d;
+	int fd;
+
+	if (idle_containers_read_file(cgfd, "cgroup.procs", buf, sizeof(buf), &len) == 0)
+		pid = idle_containers_parse_pid(buf);
+	if (pid > 0 || depth >= PID_MAX_DEPTH)
+		return pid;
+	fd = openat(cgfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			(void)close(fd);
+		return 0;
+	}
+	while (pid == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		pid = first_pid(fd, depth + 1);
+		(void)close(fd);
+	}
+	(void)closedir(d);
+	return pid;
+}
+
+/* A container's cgroup: keeps the container when new. */
+static void
+visit_container(struct idle_containers_search *s, int cgfd, const struct idle_cgroup_ids *ids)
+{
+	pid_t pid;
+
+	s->containers++;
+	if (!s->claim(s->arg, ids->container_id))
+		return;
+	pid = first_pid(cgfd, 0);
+	if (pid > 0) /* a container with no process yet is tried again on the next walk */
+		s->rc = s->add(s->arg, ids, pid);
+}
+
+/* Walks the cgroup directory fd (consumed) under the pod pod_uid ("" for none). */
+static void
+walk_dir(struct idle_containers_search *s, int fd, const char *pod_uid, int depth)
+{
+	struct idle_cgroup_ids ids;
+	char uid[IDLE_POD_UID_MAX];
+	struct dirent *de;
+	DIR *d = fdopendir(fd);
+	int child;
+
+	if (d == NULL) {
+		(void)close(fd);
+		return;
+	}
+	while (s->rc == 0 && (de = readdir(d)) != NULL) {
+		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
+		    strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		child =
+		    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (child < 0)
+			continue; /* gone since readdir, or not a directory */
+		if (idle_cgroup_parse_container(de->d_name, strlen(de->d_name), ids.container_id)) {
+			memcpy(ids.pod_uid, pod_uid, sizeof(ids.pod_uid));
+			visit_container(s, child, &ids);
+			(void)close(child);
+		} else if (depth < WALK_MAX_DEPTH) {
+			if (!idle_cgroup_parse_pod(de->d_name, strlen(de->d_name), uid))
+				memcpy(uid, pod_uid, sizeof(uid));
+			walk_dir(s, child, uid, depth + 1);
+		} else {
+			(void)close(child);
+		}
+	}
+	(void)closedir(d);
+}
+
+/* Opens dir if statfs says it is a cgroup file system of type magic; -1 otherwise. */
+static int
+open_tree_if(const char *sysfs, const char *sub, long magic)
+{
+	char path[4096];
+	struct statfs sfs;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/fs/cgroup%s", sysfs, sub) >= (int)sizeof(path))
+		return -1;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstatfs(fd, &sfs) == 0 && (long)sfs.f_type == magic)
+		return fd;
+	(void)close(fd);
+	return -1;
+}
+
+/* The cgroup trees to walk, in order: v2 first (the unified mount of a hybrid host, or the
+ * whole tree), then the v1 hierarchies every runtime places containers in. */
+static const struct {
+	const char *sub;
+	long magic;
+} trees[] = {{"/unified", CGROUP2_SUPER_MAGIC},
+	     {"", CGROUP2_SUPER_MAGIC},
+	     {"/systemd", CGROUP_SUPER_MAGIC},
+	     {"/pids", CGROUP_SUPER_MAGIC},
+	     {"/memory", CGROUP_SUPER_MAGIC}};
+#define TREES (sizeof(trees) / sizeof(trees[0]))
+
+/* Opens tree i (the configured cgroup_dir alone when there is one); -1 when it is not there. */
+static int
+open_tree(const char *sysfs_dir, const char *cgroup_dir, size_t i)
+{
+	if (cgroup_dir != NULL)
+		return i == 0 ? open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	return open_tree_if(sysfs_dir, trees[i].sub, trees[i].magic);
+}
+
+void
+idle_containers_tree_search(struct idle_containers_search *search, const char *sysfs_dir,
+			    const char *cgroup_dir, bool *found)
+{
+	char none[IDLE_POD_UID_MAX] = "";
+	size_t i;
+	int fd;
+
+	for (i = 0; i < TREES && search->rc == 0 && search->containers == 0; i++) {
+		fd = open_tree(sysfs_dir, cgroup_dir, i);
+		if (fd < 0)
+			continue;
+		*found = true;
+		walk_dir(search, fd, none, 0);
+	}
+}
