@@ -434,8 +434,11 @@ class Bench:
         return procs
 
     def scrape_every(self, port, period, stop):
-        """A thread scraping port every period seconds from now until stop is set."""
+        """A thread scraping port every period seconds, the first half a period from now (so
+        that a run of whole periods holds one scrape per period), until stop is set."""
         def loop():
+            if stop.wait(period / 2):
+                return
             while True:
                 http_get(port)
                 if stop.wait(period):
@@ -817,7 +820,7 @@ class Bench:
             p, held, _ = self.holder('ptys', n)
             iters = max(10, min(2000, 200000 // (n + 10)))
             if self.quick:
-                iters = max(5, iters // 10)
+                iters = max(10, iters // 4)
             r = keyvals(self.run([self.probe, 'pts', '/dev/pts', str(iters)]))
             self.release(p)
             poll, floor = float(r['poll_us']), float(r['floor_us'])
@@ -839,7 +842,7 @@ class Bench:
         log('7: session sampling and `w` with 0, 1000 and 5000 extra idle processes')
         sess, _, _ = self.holder('sessions', 2, self.utmp)
         base_s = base_w = None
-        iters, witers = (10, 5) if self.quick else (200, 20)
+        iters, witers = (50, 3) if self.quick else (200, 20)
         for n in (0, 1000, 5000):
             p, held, _ = self.holder('procs', n)
             r = keyvals(self.run([self.probe, 'sessions', self.utmp, '/dev', '/proc',
