@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 #include "auth.h"
@@ -258,7 +259,24 @@ sampler_config(const struct options *opts, struct idle_sampler_config *config)
 	config->window = opts->window;
 	config->sessions = opts->collector_sessions;
 	config->terminals = opts->collector_terminals;
+	config->containers = opts->collector_containers;
+	config->sysfs_dir = opts->path_sysfs;
+	config->containers_log_dir = opts->containers_log_dir;
 	config->report = report_source;
+}
+
+/* Container mode holds two directories per container: up to the hard limit of open files. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+		lim.rlim_cur = lim.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+			log_kv(LOG_LEVEL_WARN, "cannot raise the open files limit", "err",
+			       strerror(errno), NULL);
+	}
 }
 
 /* Logs why something could not start. */
@@ -278,6 +296,8 @@ publisher_new(const struct options *opts)
 	struct idle_sampler *sampler;
 
 	sampler_config(opts, &config);
+	if (opts->collector_containers)
+		raise_fd_limit();
 	if ((sampler = idle_sampler_new(&config)) == NULL) {
 		log_start_error("cannot start sampling", errno);
 		return NULL;

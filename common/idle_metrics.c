@@ -82,6 +82,15 @@ session_count(const struct idle_metric_item *it, double *v)
 }
 
 static bool
+container_count(const struct idle_metric_item *it, double *v)
+{
+	if (!it->snap->containers_enabled)
+		return false;
+	*v = (double)it->snap->containers_len;
+	return true;
+}
+
+static bool
 source_errors(const struct idle_metric_item *it, double *v)
 {
 	*v = (double)it->snap->errors[it->source];
@@ -150,6 +159,9 @@ const struct idle_metric idle_metrics[] = {
 	{"idle_sessions",
 	 "Live login sessions: utmp records of existing users whose login process runs.",
 	 IDLE_METRIC_GAUGE, "", IDLE_SCOPE_SESSIONS, NULL, true, session_count, "count",
+	 IDLE_COLLECTD_NO_INSTANCE},
+	{"idle_containers", "Containers with their own devpts instance (container mode).",
+	 IDLE_METRIC_GAUGE, "", IDLE_SCOPE_POLL, NULL, true, container_count, NULL,
 	 IDLE_COLLECTD_NO_INSTANCE},
 	{"idle_collect_errors_total", "Polls in which a source could not be read, by source.",
 	 IDLE_METRIC_COUNTER, "", IDLE_SCOPE_SOURCE, NULL, false, source_errors, "derive",
@@ -279,6 +291,8 @@ walk_other(const struct idle_metric *m, const struct idle_metrics_input *in,
 		return emit(&s, &item, fn, arg);
 	case IDLE_SCOPE_SOURCE:
 		for (item.source = 0; rc == 0 && item.source < IDLE_SOURCE_COUNT; item.source++) {
+			if (item.source == IDLE_SOURCE_CONTAINERS && !in->snap->containers_enabled)
+				continue;
 			s.n_labels = 0;
 			add_label(&s, "source", idle_source_name(item.source));
 			rc = emit(&s, &item, fn, arg);

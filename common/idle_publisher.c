@@ -16,11 +16,11 @@ struct idle_publisher {
 	struct idle_publisher_ops ops;
 	double poll_seconds;
 
-	pthread_mutex_t lock;      /* guards everything below; never held across a poll */
-	pthread_cond_t wake;       /* the timer's sleep; signalled to stop */
-	pthread_cond_t want;       /* the sessions thread's sleep; signalled to ask or stop */
-	pthread_cond_t published;  /* broadcast after each publish and at stop */
-	int refs;                  /* the owner and each running thread */
+	pthread_mutex_t lock;	  /* guards everything below; never held across a poll */
+	pthread_cond_t wake;	  /* the timer's sleep; signalled to stop */
+	pthread_cond_t want;	  /* the sessions thread's sleep; signalled to ask or stop */
+	pthread_cond_t published; /* broadcast after each publish and at stop */
+	int refs;		  /* the owner and each running thread */
 	bool stopping;
 	pthread_t timer, worker;
 	bool timer_started, worker_started;
@@ -28,7 +28,7 @@ struct idle_publisher {
 	struct idle_snapshot latest, work;
 	struct timespec latest_boot; /* when latest was polled */
 	bool have_latest;
-	uint64_t version;            /* bumped at every publish of either kind */
+	uint64_t version; /* bumped at every publish of either kind */
 
 	struct idle_session_values sessions;
 	uint64_t session_errors[IDLE_SOURCE_COUNT];
@@ -359,15 +359,15 @@ copy_current(struct idle_publisher *pub, struct idle_snapshot *dst, bool stale, 
 	memset(&dst->sessions, 0, sizeof(dst->sessions));
 	if (sessions_ok)
 		dst->sessions = pub->sessions;
-	for (source = 0; source < IDLE_SOURCE_COUNT; source++)
-		if (source != IDLE_SOURCE_PTS)
-			dst->errors[source] = pub->session_errors[source];
+	for (source = IDLE_SOURCE_UTMP; source <= IDLE_SOURCE_PROC; source++)
+		dst->errors[source] = pub->session_errors[source];
 }
 
 bool
 idle_publisher_fetch(struct idle_publisher *pub, struct idle_snapshot *dst, uint64_t *generation)
 {
-	struct timespec limit = deadline_in(fmin(pub->poll_seconds, 1.0));
+	/* Half an interval of slack: the timer's next poll is due within one. */
+	struct timespec limit = deadline_in(fmin(1.5 * pub->poll_seconds, 1.0));
 	bool asked, stale, sessions_ok, changed;
 	uint64_t key;
 

@@ -54,7 +54,7 @@ void idle_publisher_free(struct idle_publisher *pub);
 /*
  * Copies the latest poll and the latest login sessions into dst (initialised by the caller)
  * when either changed since *generation, and updates *generation; returns true then.
- * Waits at most min(poll interval, 1 s) for what is missing: the first poll, a poll fresher
+ * Waits at most min(1.5 poll intervals, 1 s) for what is missing: the first poll, a poll fresher
  * than 1.5 intervals, or sessions older than one interval (asked for here, once per interval;
  * a sessions thread still busy from an earlier ask is not waited for).  What is still older
  * than 3 intervals + 1 s is left out: dst->stale for the poll, sessions.has_sessions false.

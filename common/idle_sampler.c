@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "idle_label.h"
+#include "idle_container_sampler.h"
 #include "idle_publisher.h"
-#include "idle_pts.h"
+#include "idle_subject_poll.h"
 #include "idle_sampler.h"
 #include "idle_sessions.h"
-#include "idle_time.h"
 #include "idle_users.h"
 #include "idle_window.h"
 
@@ -26,6 +26,7 @@ struct idle_sampler {
 	struct idle_window *window;
 	struct idle_sessions *sessions;
 	struct idle_users *users;
+	struct idle_container_sampler *containers; /* container mode only */
 	int last_err[IDLE_SOURCE_COUNT]; /* to report a failure when it starts and when it clears */
 	uint64_t errors[IDLE_SOURCE_COUNT];
 };
@@ -41,6 +42,24 @@ idle_sampler_config_defaults(struct idle_sampler_config *config)
 	config->window = IDLE_DEFAULT_WINDOW;
 	config->sessions = true;
 	config->terminals = true;
+}
+
+/* Container mode's sampler; the host's own devpts instance is never taken for a container's. */
+static struct idle_container_sampler *
+containers_new(const struct idle_sampler_config *config)
+{
+	struct idle_containers_config cc = {
+		.sysfs_dir = config->sysfs_dir ? config->sysfs_dir : IDLE_DEFAULT_SYS_DIR,
+		.proc_dir = config->proc_dir,
+		.log_dir = config->containers_log_dir,
+	};
+	struct stat st;
+
+	if (stat(config->pts_dir, &st) == 0) {
+		cc.skip_pts_dev = true;
+		cc.pts_dev = st.st_dev;
+	}
+	return idle_container_sampler_new(&cc, config->window, config->terminals);
 }
 
 struct idle_sampler *
@@ -71,9 +90,12 @@ idle_sampler_new(const struct idle_sampler_config *config)
 	if (config->sessions)
 		/* Its own cache: sessions are sampled on another thread than the terminals. */
 		sampler->sessions = idle_sessions_new(&paths, NULL);
+	if (config->containers)
+		sampler->containers = containers_new(config);
 	if (sampler->pts_dir == NULL || sampler->dev_dir == NULL || sampler->utmp_file == NULL ||
 	    sampler->proc_dir == NULL || sampler->window == NULL || sampler->users == NULL ||
-	    (config->sessions && sampler->sessions == NULL)) {
+	    (config->sessions && sampler->sessions == NULL) ||
+	    (config->containers && sampler->containers == NULL)) {
 		saved = errno ? errno : ENOMEM;
 		idle_sampler_free(sampler);
 		errno = saved;
@@ -94,120 +116,25 @@ idle_sampler_free(struct idle_sampler *sampler)
 	idle_window_free(sampler->window);
 	idle_sessions_free(sampler->sessions);
 	idle_users_free(sampler->users);
+	idle_container_sampler_free(sampler->containers);
 	free(sampler);
 }
 
-struct terminal_ctx {
-	struct idle_sampler *sampler;
-	const struct timespec *now;
-	struct idle_snapshot *snap;
-	struct idle_subject *subject;
-};
-
-/*
- * Adds one terminal's values.  Left out of the list (still counted in idle_terminals): a name
- * too long for a tty label, and one that is not valid UTF-8, whose repaired label could equal
- * another terminal's and make two series one.  devpts only makes decimal names.
- */
-static int
-add_terminal(void *arg, const char *name, const struct stat *st)
-{
-	struct terminal_ctx *ctx = arg;
-	struct idle_terminal term;
-	size_t len = strlen(name);
-
-	/* memcpy, not snprintf: with thousands of terminals this is the poll's hot loop. */
-	if (len + sizeof("pts/") > sizeof(term.tty) || !idle_label_is_utf8(name, len))
-		return 0;
-	memcpy(term.tty, "pts/", 4);
-	memcpy(term.tty + 4, name, len + 1);
-	idle_users_name(ctx->sampler->users, st->st_uid, ctx->now, term.user, sizeof(term.user));
-	term.input_seconds = idle_time_age_seconds(ctx->now, &st->st_atim);
-	term.output_seconds = idle_time_age_seconds(ctx->now, &st->st_mtim);
-	term.input_time = idle_time_seconds(&st->st_atim);
-	term.output_time = idle_time_seconds(&st->st_mtim);
-	return idle_snapshot_add_terminal(ctx->snap, ctx->subject, &term);
-}
-
-/*
- * Orders pts/2 before pts/10: shorter names first, then bytewise, which is numeric order for
- * devpts' decimal names and a total order for anything else.
- */
-static int
-compare_terminals(const void *a, const void *b)
-{
-	const char *x = ((const struct idle_terminal *)a)->tty;
-	const char *y = ((const struct idle_terminal *)b)->tty;
-	size_t lx = strlen(x), ly = strlen(y);
-
-	if (lx != ly)
-		return lx < ly ? -1 : 1;
-	return memcmp(x, y, lx);
-}
-
-/* Sorts a subject's terminals; devpts lists them newest first, so a reversed list is common and
- * O(n). */
+/* The host's terminals are named from the host's passwd database. */
 static void
-sort_terminals(struct idle_snapshot *snap, const struct idle_subject *subject)
+host_owner(void *arg, uid_t uid, const struct timespec *now, char *name, size_t size)
 {
-	struct idle_terminal *t = snap->terminals + subject->first_terminal, swap;
-	size_t n = subject->terminals_len, i;
-	bool reversed = true;
-
-	for (i = 1; i < n && reversed; i++)
-		reversed = compare_terminals(&t[i - 1], &t[i]) > 0;
-	if (!reversed) {
-		qsort(t, n, sizeof(*t), compare_terminals);
-		return;
-	}
-	for (i = 0; i < n / 2; i++) {
-		swap = t[i];
-		t[i] = t[n - 1 - i];
-		t[n - 1 - i] = swap;
-	}
-}
-
-/* Fills a subject's values from a pts scan, pushing its age into its window. */
-static void
-fill_subject(struct idle_subject *subject, const struct idle_pts_scan *scan,
-	     const struct timespec *now, struct idle_window *window)
-{
-	subject->has_terminals = true;
-	subject->terminal_count = scan->terminals;
-	if (scan->terminals > 0) {
-		subject->has_input = true;
-		subject->input_seconds = idle_time_age_seconds(now, &scan->newest_input);
-		subject->output_seconds = idle_time_age_seconds(now, &scan->newest_output);
-		subject->input_time = idle_time_seconds(&scan->newest_input);
-		subject->output_time = idle_time_seconds(&scan->newest_output);
-	}
-	if (scan->entries > 0) {
-		subject->has_pts_age = true;
-		subject->pts_age_seconds = idle_time_age_seconds(now, &scan->newest_mtime);
-		idle_window_push(window, subject->pts_age_seconds);
-		subject->has_pts_average = true;
-		subject->pts_average_seconds = idle_window_mean(window);
-	}
+	idle_users_name(arg, uid, now, name, size);
 }
 
 /* Reads the host's pts directory into snap; returns 0 or the errno that left its values out. */
 static int
 poll_pts(struct idle_sampler *sampler, const struct timespec *now, struct idle_snapshot *snap)
 {
-	struct terminal_ctx ctx = {sampler, now, snap, &snap->host};
-	struct idle_pts_scan scan;
-	int err;
+	struct idle_subject_poll p = {snap, &snap->host, sampler->window, sampler->terminals_enabled,
+				      host_owner, sampler->users, now};
 
-	err = idle_pts_read(sampler->pts_dir, &scan, sampler->terminals_enabled ? add_terminal : NULL,
-			    &ctx);
-	if (err != 0) {
-		snap->terminals_len -= snap->host.terminals_len;
-		snap->host.terminals_len = 0;
-		return err;
-	}
-	sort_terminals(snap, &snap->host);
-	fill_subject(&snap->host, &scan, now, sampler->window);
-	return 0;
+	return idle_subject_poll_path(&p, sampler->pts_dir);
 }
 
 /* Counts a failed source and reports it when its state changes. */
@@ -232,6 +159,12 @@ idle_sampler_poll(struct idle_sampler *sampler, const struct timespec *now,
 	pts_err = poll_pts(sampler, now, snap);
 	account(sampler, IDLE_SOURCE_PTS, pts_err, sampler->pts_dir);
 	snap->errors[IDLE_SOURCE_PTS] = sampler->errors[IDLE_SOURCE_PTS];
+	if (sampler->containers != NULL) {
+		snap->containers_enabled = true;
+		account(sampler, IDLE_SOURCE_CONTAINERS,
+			idle_container_sampler_poll(sampler->containers, now, snap), "containers");
+		snap->errors[IDLE_SOURCE_CONTAINERS] = sampler->errors[IDLE_SOURCE_CONTAINERS];
+	}
 	return pts_err == ENOMEM ? ENOMEM : 0;
 }
 

@@ -25,6 +25,9 @@ struct idle_sampler_config {
 	size_t window;         /* polls in the average, >= 1 */
 	bool sessions;         /* sample utmp sessions (user_w_idle_time, idle_sessions) */
 	bool terminals;        /* keep per-terminal values in the snapshot */
+	bool containers;       /* container mode: every container's devpts too */
+	const char *sysfs_dir; /* /sys: the cgroup tree of container mode */
+	const char *containers_log_dir; /* kubelet's /var/log/containers, for names; NULL: none */
 	idle_report_fn report; /* may be NULL */
 	void *report_arg;
 };

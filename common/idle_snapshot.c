@@ -7,10 +7,11 @@
 #include "idle_snapshot.h"
 
 static const char *const source_names[IDLE_SOURCE_COUNT] = {
-	[IDLE_SOURCE_PTS] = "pts",
-	[IDLE_SOURCE_UTMP] = "utmp",
-	[IDLE_SOURCE_DEV] = "dev",
-	[IDLE_SOURCE_PROC] = "proc",
+    [IDLE_SOURCE_PTS] = "pts",
+    [IDLE_SOURCE_UTMP] = "utmp",
+    [IDLE_SOURCE_DEV] = "dev",
+    [IDLE_SOURCE_PROC] = "proc",
+    [IDLE_SOURCE_CONTAINERS] = "containers",
 };
 
 const char *

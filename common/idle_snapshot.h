@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "idle_cgroup.h" /* the sizes of a pod UID and a container ID */
+#include "idle_podlog.h" /* the sizes of Kubernetes names */
+
 /* Label values are capped at this many bytes (after UTF-8 repair, before escaping). */
 #define IDLE_LABEL_MAX 128
 /* "pts/NNNN", "tty63", ":0": utmp's ut_line is 32 bytes. */
@@ -15,13 +18,6 @@
 /* utmp's ut_user is 32 bytes; passwd names are shorter in practice. */
 #define IDLE_USER_MAX 33
 
-/* Kubernetes' own limits: a namespace and a container name are DNS-1123 labels, a pod name a
- * DNS-1123 subdomain; a pod UID is a UUID and a container ID 64 hex digits. */
-#define IDLE_NAMESPACE_MAX 64
-#define IDLE_POD_MAX 254
-#define IDLE_CONTAINER_MAX 64
-#define IDLE_POD_UID_MAX 37
-#define IDLE_CONTAINER_ID_MAX 65
 
 /* Where a sampled value comes from; each has its own error counter. */
 enum idle_source {
@@ -29,10 +25,11 @@ enum idle_source {
 	IDLE_SOURCE_UTMP, /* the utmp file: sessions */
 	IDLE_SOURCE_DEV,  /* tty devices under the dev directory: session idle */
 	IDLE_SOURCE_PROC, /* the proc directory: login and foreground processes */
+	IDLE_SOURCE_CONTAINERS, /* container mode: the cgroup tree and each container's devpts */
 	IDLE_SOURCE_COUNT
 };
 
-/* "pts", "utmp", "dev", "proc"; NULL for an out-of-range value. */
+/* "pts", "utmp", "dev", "proc", "containers"; NULL for an out-of-range value. */
 const char *idle_source_name(enum idle_source source);
 
 /* One open terminal of a pts directory (ptmx excluded). */
@@ -47,11 +44,11 @@ struct idle_terminal {
 
 /* Who a set of terminals belongs to: all empty for the host, a container's names otherwise. */
 struct idle_subject_id {
-	char namespace_name[IDLE_NAMESPACE_MAX];
-	char pod[IDLE_POD_MAX];
-	char container[IDLE_CONTAINER_MAX];
+	char namespace_name[IDLE_K8S_LABEL_MAX];
+	char pod[IDLE_POD_NAME_MAX];
+	char container[IDLE_K8S_LABEL_MAX];
 	char pod_uid[IDLE_POD_UID_MAX];
-	char container_id[IDLE_CONTAINER_ID_MAX];
+	char container_id[IDLE_CONTAINER_ID_LEN + 1];
 };
 
 /*
@@ -94,7 +91,8 @@ struct idle_snapshot {
 	bool stale;            /* set by a reader: too old to serve, values left out */
 
 	struct idle_subject host;        /* the host's pts directory (no labels) */
-	struct idle_subject *containers; /* container mode: one per container, by container ID */
+	bool containers_enabled;         /* container mode: the containers were polled */
+	struct idle_subject *containers; /* one per container, by container ID */
 	size_t containers_len;
 	size_t containers_cap;
 

@@ -5,6 +5,7 @@ common_libidle_la_SOURCES = \
 	common/idle_array.c common/idle_array.h \
 	common/idle_buf.c common/idle_buf.h \
 	common/idle_cgroup.c common/idle_cgroup.h \
+	common/idle_container_sampler.c common/idle_container_sampler.h \
 	common/idle_containers.c common/idle_containers.h \
 	common/idle_defaults.h \
 	common/idle_expo.c common/idle_expo.h \
@@ -20,6 +21,7 @@ common_libidle_la_SOURCES = \
 	common/idle_sampler.c common/idle_sampler.h \
 	common/idle_sessions.c common/idle_sessions.h \
 	common/idle_snapshot.c common/idle_snapshot.h \
+	common/idle_subject_poll.c common/idle_subject_poll.h \
 	common/idle_time.c common/idle_time.h \
 	common/idle_users.c common/idle_users.h \
 	common/idle_utmp.c common/idle_utmp.h \

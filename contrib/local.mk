@@ -13,5 +13,5 @@ image: bridge/idle-exporter$(EXEEXT)
 EXTRA_DIST += .dockerignore contrib/container/Containerfile contrib/container/build-image.sh \
 	contrib/kubernetes/daemonset.yaml contrib/kubernetes/service.yaml \
 	contrib/kubernetes/podmonitor.yaml contrib/kubernetes/sidecar.yaml \
-	contrib/kubernetes/prometheus-job.yml contrib/kubernetes/README-section.md \
+	contrib/kubernetes/prometheus-job.yml \
 	contrib/kubernetes/idle-pod-queries.yml contrib/kubernetes/idle-pod-queries.test.yml

@@ -5,9 +5,9 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
-#include "idle_plugin_config.h"
-#include "idle_plugin_read.h"
+#include "dispatch.h"
 #include "idle_publisher.h"
+#include "options.h"
 
 #ifndef IDLE_PLUGIN_VERSION
 #error "IDLE_PLUGIN_VERSION must be defined (collectd's config.h owns PACKAGE_VERSION)"
@@ -18,14 +18,14 @@
  * here until init; everything that runs lives in the read callback's user_data from then on,
  * which collectd frees (stopping the threads) before it calls shutdown callbacks.
  */
-static struct idle_plugin_config config;
+static struct options options;
 static int config_blocks;
 static bool config_failed;
 
 /* What runs between init and shutdown. */
 struct plugin_state {
 	struct idle_publisher *publisher;
-	struct idle_plugin_reader *reader;
+	struct dispatcher *dispatcher;
 };
 
 void module_register(void);
@@ -59,12 +59,12 @@ idle_config(oconfig_item_t *ci)
 	int rc;
 
 	if (++config_blocks > 1 && !config_failed) {
-		ERROR("idle plugin: a second <Plugin idle> block: put every key in one block");
+		ERROR("idle plugin: <Plugin idle>: a second block: put every key in one block");
 		config_failed = true;
 	}
 	if (config_failed)
 		return 0;
-	rc = idle_plugin_config_apply(&config, ci, err, sizeof(err));
+	rc = options_apply(&options, ci, err, sizeof(err));
 	if (rc == ENOMEM)
 		ERROR("idle plugin: out of memory reading the <Plugin idle> block");
 	else if (rc != 0)
@@ -80,7 +80,7 @@ idle_read(user_data_t *ud)
 {
 	struct plugin_state *state = ud->data;
 
-	return idle_plugin_reader_read(state->reader, state->publisher);
+	return dispatcher_read(state->dispatcher, state->publisher);
 }
 
 /* Stops the threads and frees the state; collectd calls it when it drops the read callback. */
@@ -92,7 +92,7 @@ state_free(void *arg)
 	if (state == NULL)
 		return;
 	idle_publisher_free(state->publisher);
-	idle_plugin_reader_free(state->reader);
+	dispatcher_free(state->dispatcher);
 	free(state);
 }
 
@@ -113,7 +113,7 @@ state_new(void)
 	struct plugin_state *state;
 	char buf[256];
 
-	idle_plugin_config_sampler(&config, &sc);
+	options_sampler(&options, &sc);
 	sc.report = report_source;
 	if ((state = calloc(1, sizeof(*state))) == NULL ||
 	    (sampler = idle_sampler_new(&sc)) == NULL) {
@@ -123,9 +123,9 @@ state_new(void)
 	}
 	idle_sampler_publisher_ops(sampler, &ops);
 	ops.thread_create = thread_create;
-	state->publisher = idle_publisher_new(&ops, config.poll_seconds);
-	state->reader = idle_plugin_reader_new(config.report_terminals ? config.max_terminals : 0);
-	if (state->publisher == NULL || state->reader == NULL ||
+	state->publisher = idle_publisher_new(&ops, options.poll_seconds);
+	state->dispatcher = dispatcher_new(options.report_terminals ? options.max_terminals : 0);
+	if (state->publisher == NULL || state->dispatcher == NULL ||
 	    (errno = idle_publisher_start(state->publisher)) != 0) {
 		ERROR("idle plugin: cannot start the polling threads: %s",
 		      sstrerror(errno ? errno : ENOMEM, buf, sizeof(buf)));
@@ -159,9 +159,9 @@ idle_init(void)
 	}
 	started = true;
 	INFO("idle plugin %s: polling %s, %s, %s and %s every %g s, averaging %zu polls%s",
-	     IDLE_PLUGIN_VERSION, config.pts_dir, config.utmp_file, config.dev_dir, config.proc_dir,
-	     config.poll_seconds, config.window,
-	     config.report_terminals ? ", reporting each terminal" : "");
+	     IDLE_PLUGIN_VERSION, options.pts_dir, options.utmp_file, options.dev_dir,
+	     options.proc_dir, options.poll_seconds, options.window,
+	     options.report_terminals ? ", reporting each terminal" : "");
 	return 0;
 }
 
@@ -169,14 +169,14 @@ idle_init(void)
 static int
 idle_shutdown(void)
 {
-	idle_plugin_config_free(&config);
+	options_free(&options);
 	return 0;
 }
 
 void
 module_register(void)
 {
-	if (idle_plugin_config_init(&config) != 0) {
+	if (options_init(&options) != 0) {
 		ERROR("idle plugin: out of memory");
 		config_failed = true;
 	}

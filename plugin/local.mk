@@ -5,9 +5,9 @@ collectd_plugin_LTLIBRARIES = plugin/idle.la
 endif
 plugin_idle_la_SOURCES = \
 	plugin/idle.c \
-	plugin/idle_plugin_config.c plugin/idle_plugin_config.h \
-	plugin/idle_plugin_map.c plugin/idle_plugin_map.h \
-	plugin/idle_plugin_read.c plugin/idle_plugin_read.h
+	plugin/options.c plugin/options.h \
+	plugin/map.c plugin/map.h \
+	plugin/dispatch.c plugin/dispatch.h
 # collectd's config.h owns PACKAGE_*: our version goes in under its own name.
 plugin_idle_la_CPPFLAGS = $(AM_CPPFLAGS) $(COLLECTD_CPPFLAGS) \
 	-DIDLE_PLUGIN_VERSION='"$(VERSION)"'

@@ -218,7 +218,7 @@ static const char golden_nothing[] =
 	"idle_collect_errors_total{source=\"dev\"} 0\n"
 	"idle_collect_errors_total{source=\"proc\"} 0\n";
 
-/* Failed pts, no session: the seed's NaN line, pts values left out, no process metrics. */
+/* Failed pts, no session: the Python exporter's NaN line, pts values left out, no process metrics. */
 START_TEST(test_golden_no_session_pts_failed)
 {
 	struct idle_snapshot snap;

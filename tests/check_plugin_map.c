@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "check_run.h"
-#include "idle_plugin_map.h"
+#include "map.h"
 
 /* Finds the value with this plugin_instance and type_instance, or NULL. */
-static const struct idle_plugin_value *
-find(const struct idle_plugin_values *vals, const char *pinst, const char *tinst)
+static const struct map_value *
+find(const struct map_values *vals, const char *pinst, const char *tinst)
 {
 	size_t i;
 
@@ -77,13 +77,13 @@ static const struct expect full_expect[] = {
 START_TEST(test_map_full)
 {
 	const struct expect *e = &full_expect[_i];
-	const struct idle_plugin_value *v;
-	struct idle_plugin_values vals;
+	const struct map_value *v;
+	struct map_values vals;
 	struct idle_snapshot snap;
 
 	full_snapshot(&snap);
-	idle_plugin_values_init(&vals);
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, SIZE_MAX), 0);
+	map_values_init(&vals);
+	ck_assert_int_eq(map_snapshot(&vals, &snap, SIZE_MAX), 0);
 	ck_assert_msg(vals.len == sizeof(full_expect) / sizeof(full_expect[0]), "%s: %zu values",
 		      e->pinst, vals.len);
 	v = find(&vals, e->pinst, e->tinst);
@@ -92,23 +92,23 @@ START_TEST(test_map_full)
 	ck_assert_msg(v->is_derive == (strcmp(e->type, "derive") == 0), "%s: is_derive", e->pinst);
 	ck_assert_msg((v->is_derive ? (double)v->derive : v->gauge) == e->value, "%s/%s: value %g",
 		      e->pinst, e->tinst, v->is_derive ? (double)v->derive : v->gauge);
-	idle_plugin_values_free(&vals);
+	map_values_free(&vals);
 	idle_snapshot_free(&snap);
 }
 END_TEST
 
 START_TEST(test_map_no_terminals_flag)
 {
-	struct idle_plugin_values vals;
+	struct map_values vals;
 	struct idle_snapshot snap;
 
 	full_snapshot(&snap);
-	idle_plugin_values_init(&vals);
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, 0), 0);
+	map_values_init(&vals);
+	ck_assert_int_eq(map_snapshot(&vals, &snap, 0), 0);
 	ck_assert_uint_eq(vals.len, sizeof(full_expect) / sizeof(full_expect[0]) - 4);
 	ck_assert_ptr_null(find(&vals, "idle_terminal_input_seconds", "alice@pts-2"));
 	ck_assert_ptr_nonnull(find(&vals, "idle_terminals", ""));
-	idle_plugin_values_free(&vals);
+	map_values_free(&vals);
 	idle_snapshot_free(&snap);
 }
 END_TEST
@@ -116,38 +116,38 @@ END_TEST
 /* Past the cap, terminals get no values and are counted. */
 START_TEST(test_map_terminal_cap)
 {
-	struct idle_plugin_values vals;
+	struct map_values vals;
 	struct idle_snapshot snap;
 
 	full_snapshot(&snap);
-	idle_plugin_values_init(&vals);
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, 1), 0);
+	map_values_init(&vals);
+	ck_assert_int_eq(map_snapshot(&vals, &snap, 1), 0);
 	ck_assert_uint_eq(vals.len, sizeof(full_expect) / sizeof(full_expect[0]) - 2);
 	ck_assert_ptr_nonnull(find(&vals, "idle_terminal_input_seconds", "alice@pts-2"));
 	ck_assert_ptr_null(find(&vals, "idle_terminal_input_seconds", "www-data@pts-10"));
 	ck_assert_ptr_null(find(&vals, "idle_terminal_output_seconds", "www-data@pts-10"));
 	ck_assert_uint_eq(vals.terminals_left_out, 1);
-	idle_plugin_values_free(&vals);
+	map_values_free(&vals);
 	idle_snapshot_free(&snap);
 }
 END_TEST
 
 START_TEST(test_map_left_out)
 {
-	struct idle_plugin_values vals;
+	struct map_values vals;
 	struct idle_snapshot snap;
-	const struct idle_plugin_value *v;
+	const struct map_value *v;
 
 	/* Nothing readable: only the four error counters remain. */
 	idle_snapshot_init(&snap);
-	idle_plugin_values_init(&vals);
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, SIZE_MAX), 0);
+	map_values_init(&vals);
+	ck_assert_int_eq(map_snapshot(&vals, &snap, SIZE_MAX), 0);
 	ck_assert_uint_eq(vals.len, 4);
 	ck_assert_ptr_nonnull(find(&vals, "idle_collect_errors_total", "proc"));
 
 	/* Sessions read, nobody logged in: exactly one NaN with an empty process. */
 	snap.sessions.has_sessions = true;
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, SIZE_MAX), 0);
+	ck_assert_int_eq(map_snapshot(&vals, &snap, SIZE_MAX), 0);
 	ck_assert_uint_eq(vals.len, 6);
 	v = find(&vals, "user_w_idle_time", "");
 	ck_assert_ptr_nonnull(v);
@@ -156,10 +156,10 @@ START_TEST(test_map_left_out)
 
 	/* Terminals read, none open: a count but no input or output age. */
 	snap.host.has_terminals = true;
-	ck_assert_int_eq(idle_plugin_map(&vals, &snap, SIZE_MAX), 0);
+	ck_assert_int_eq(map_snapshot(&vals, &snap, SIZE_MAX), 0);
 	ck_assert_ptr_nonnull(find(&vals, "idle_terminals", ""));
 	ck_assert_ptr_null(find(&vals, "idle_input_seconds", ""));
-	idle_plugin_values_free(&vals);
+	map_values_free(&vals);
 	idle_snapshot_free(&snap);
 }
 END_TEST
@@ -194,7 +194,7 @@ START_TEST(test_label_cases)
 	char out[128];
 	bool fits;
 
-	fits = idle_plugin_label(out, c->size, c->raw, c->cap);
+	fits = map_label(out, c->size, c->raw, c->cap);
 	ck_assert_msg(strcmp(out, c->want) == 0, "%s: got \"%s\"", c->name, out);
 	ck_assert_msg(fits == (c->fits != 0), "%s: fits %d", c->name, fits);
 }
@@ -202,17 +202,17 @@ END_TEST
 
 START_TEST(test_terminal_instance)
 {
-	char out[IDLE_PLUGIN_NAME_MAX];
+	char out[MAP_NAME_MAX];
 	char user[IDLE_USER_MAX];
 
-	idle_plugin_terminal_instance(out, sizeof(out), "alice", "pts/3");
+	map_terminal_instance(out, sizeof(out), "alice", "pts/3");
 	ck_assert_str_eq(out, "alice@pts-3");
-	idle_plugin_terminal_instance(out, sizeof(out), "1000", "pts/x/y");
+	map_terminal_instance(out, sizeof(out), "1000", "pts/x/y");
 	ck_assert_str_eq(out, "1000@pts-x-y");
 	/* 32 invalid bytes grow to 96: the tty still fits in 127 bytes. */
 	memset(user, 0xff, sizeof(user) - 1);
 	user[sizeof(user) - 1] = '\0';
-	idle_plugin_terminal_instance(out, sizeof(out), user, "pts/12345");
+	map_terminal_instance(out, sizeof(out), user, "pts/12345");
 	ck_assert_uint_eq(strlen(out), 96 + strlen("@pts-12345"));
 	ck_assert_str_eq(out + 96, "@pts-12345");
 }

@@ -262,7 +262,7 @@ END_TEST
 /* After a jump of the boot clock (suspend, SIGSTOP) a reader waits for a fresh poll. */
 START_TEST(test_clock_jump_waits_for_fresh_poll)
 {
-	struct idle_publisher *pub = start(0.2, false);
+	struct idle_publisher *pub = start(0.5, false);
 	struct idle_snapshot snap;
 	uint64_t gen = 0;
 	int polls;

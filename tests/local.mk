@@ -8,7 +8,8 @@ TEST_EXTENSIONS = .test
 
 # Every Check program links the same way (the default LDADD; the others name their own), and a
 # suite of a front end's module compiles that module with the front end's headers in view.
-CHECK_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge -I$(top_srcdir)/plugin
+CHECK_BRIDGE_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bridge
+CHECK_PLUGIN_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugin
 CHECK_UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 CHECK_UNIT_LDADD = common/libidle.la $(CHECK_LIBS) -lm
 LDADD = $(CHECK_UNIT_LDADD)
@@ -41,9 +42,9 @@ CHECK_BRIDGE = tests/check_options tests/check_log tests/check_webconfig tests/c
 	tests/check_landing
 tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h \
 	bridge/log.c bridge/log.h
-tests_check_options_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_options_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 tests_check_log_SOURCES = tests/check_log.c bridge/log.c bridge/log.h
-tests_check_log_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_log_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 # Without --web.config.file support (configure --disable-web-config) its suites skip (77).
 if WEB_CONFIG
 tests_check_webconfig_SOURCES = tests/check_webconfig.c bridge/webconfig.c bridge/webconfig.h \
@@ -53,23 +54,23 @@ else
 tests_check_webconfig_SOURCES = tests/skip-web-config.c
 tests_check_auth_SOURCES = tests/skip-web-config.c
 endif
-tests_check_webconfig_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_webconfig_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 tests_check_webconfig_CFLAGS = $(CHECK_UNIT_CFLAGS) $(YAML_CFLAGS)
 tests_check_webconfig_LDADD = $(CHECK_UNIT_LDADD) $(YAML_LIBS)
-tests_check_auth_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_auth_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 tests_check_auth_CFLAGS = $(CHECK_UNIT_CFLAGS) $(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAGS)
 tests_check_auth_LDADD = $(CHECK_UNIT_LDADD) $(GNUTLS_LIBS) $(LIBCRYPT_LIBS)
 tests_check_landing_SOURCES = tests/check_landing.c bridge/landing.c bridge/landing.h
-tests_check_landing_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+tests_check_landing_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 
 # The plugin's pure parts, built only with collectd's headers.
-CHECK_PLUGIN = tests/check_plugin_config tests/check_plugin_map
-tests_check_plugin_config_SOURCES = tests/check_plugin_config.c \
-	plugin/idle_plugin_config.c plugin/idle_plugin_config.h
-tests_check_plugin_config_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS) $(COLLECTD_CPPFLAGS)
+CHECK_PLUGIN = tests/check_plugin_options tests/check_plugin_map
+tests_check_plugin_options_SOURCES = tests/check_plugin_options.c \
+	plugin/options.c plugin/options.h
+tests_check_plugin_options_CPPFLAGS = $(CHECK_PLUGIN_CPPFLAGS) $(COLLECTD_CPPFLAGS)
 tests_check_plugin_map_SOURCES = tests/check_plugin_map.c \
-	plugin/idle_plugin_map.c plugin/idle_plugin_map.h
-tests_check_plugin_map_CPPFLAGS = $(CHECK_UNIT_CPPFLAGS)
+	plugin/map.c plugin/map.h
+tests_check_plugin_map_CPPFLAGS = $(CHECK_PLUGIN_CPPFLAGS)
 
 CHECK_SUITES = $(CHECK_COMMON) $(CHECK_BRIDGE)
 if BUILD_PLUGIN
@@ -96,11 +97,12 @@ COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
 FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hostile-systemd.test \
 	tests/faults-pts.test tests/faults-utmp.test tests/faults-proc.test \
 	tests/faults-permission.test tests/faults-blocking.test \
-	tests/faults-pause.test
+	tests/faults-pause.test tests/no-utmp.test
 MEMORY_TESTS = tests/valgrind-exporter.test tests/valgrind-collectd.test
 SHIPPED_TESTS = tests/prometheus-rules.test tests/manpages.test tests/kubernetes-manifests.test
 CONTAINER_TESTS = tests/containers-discovery.test tests/image.test tests/image-sidecar.test \
-	tests/kubernetes-privileges.test tests/containerfile.test
+	tests/kubernetes-privileges.test tests/containerfile.test tests/containers.test \
+	tests/containers-hostile.test
 INTEGRATION_TESTS = $(EXPORTER_TESTS) $(COLLECTD_TESTS) $(FAULT_TESTS) $(MEMORY_TESTS) \
 	$(SHIPPED_TESTS) $(CONTAINER_TESTS)
 # What the container tests run: the library's discovery, printed.
@@ -125,3 +127,26 @@ check-soak: all
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 		SOAK_SECONDS='$(SOAK_SECONDS)' $(SHELL) $(srcdir)/tests/soak.test
 .PHONY: check-soak
+
+# The Debian packages: built in a fresh Debian 12 chroot, linted, installed, run and purged in a
+# second one (root and the Debian mirror needed, else it skips).  `make check-deb`; not in
+# `make check`: it takes minutes and the network.
+DEBIAN_FILES = debian/changelog debian/control debian/copyright debian/rules \
+	debian/source/format \
+	debian/prometheus-idle-exporter.install debian/prometheus-idle-exporter.examples \
+	debian/prometheus-idle-exporter.default debian/prometheus-idle-exporter.service \
+	debian/prometheus-idle-exporter.postinst debian/prometheus-idle-exporter.lintian-overrides \
+	debian/collectd-plugin-idle.install debian/collectd-plugin-idle.examples \
+	debian/collectd-plugin-idle.lintian-overrides
+EXTRA_DIST += $(DEBIAN_FILES)
+dist_noinst_SCRIPTS += tests/debian-packages.test
+# Says PASS, SKIP or FAIL as make check does (run-all.sh counts those lines); a skip is no failure.
+check-deb: all
+	@rc=0; top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+		bash $(srcdir)/tests/debian-packages.test || rc=$$?; \
+	case $$rc in \
+	0) echo "PASS: tests/debian-packages.test" ;; \
+	77) echo "SKIP: tests/debian-packages.test" ;; \
+	*) echo "FAIL: tests/debian-packages.test"; exit 1 ;; \
+	esac
+.PHONY: check-deb

@@ -10,7 +10,7 @@
 #                              when podman, runc or buildah is missing or cannot run a container
 #   podman_cmd ARGS...         podman with the test's private storage
 #   buildah_cmd ARGS...        buildah with the same storage
-#   podman_base_image          builds (once per test) a from-scratch image holding busybox (sh,
+#   podman_base_image          builds (once per test) a from-scratch image holding busybox (sh, mount,
 #                              sleep, cat, ...), /bin/tick (prints a line a second: output, no
 #                              input) and a passwd with alice (1000); prints its name
 #   podman_start POD_UID NAME [CMD...]
@@ -74,7 +74,7 @@ podman_base_image() {
 		mnt=$(buildah_cmd mount "$ctr") || idle_fail "buildah mount"
 		mkdir -p "$mnt/bin" "$mnt/etc" "$mnt/tmp" || idle_fail "mkdir in image"
 		cp /bin/busybox "$mnt/bin/busybox" || idle_fail "copy busybox"
-		for app in sh sleep cat echo ls stat date true printf; do
+		for app in sh sleep cat echo ls stat date true printf mount umount rm ln mkdir touch mknod; do
 			ln -s busybox "$mnt/bin/$app" || idle_fail "link $app"
 		done
 		printf 'root:x:0:0:root:/:/bin/sh\nalice:x:1000:1000:Alice:/tmp:/bin/sh\n' >"$mnt/etc/passwd"
@@ -158,9 +158,15 @@ podman_cleanup() {
 	podman_cmd rm -a -f -t 0 >/dev/null 2>&1
 	buildah_cmd rm -a >/dev/null 2>&1
 	podman_cmd rmi -a -f >/dev/null 2>&1
-	# Whatever podman left mounted under the private root must go before rm -rf.
+	# A podman exec still ending may mount the storage again after a first pass: retry (bounded).
+	idle_wait_until 20 podman_unmount_remove || echo "podman_cleanup: $PODMAN_ROOT not removed" >&2
+}
+
+# Whatever podman left mounted under the private root must go before rm -rf.
+podman_unmount_remove() {
 	grep -o " $PODMAN_ROOT/[^ ]*" /proc/self/mounts | sort -r | while read -r m; do
 		umount -l "$m" 2>/dev/null
 	done
-	rm -rf "$PODMAN_ROOT"
+	rm -rf "$PODMAN_ROOT" 2>/dev/null
+	[ ! -e "$PODMAN_ROOT" ]
 }

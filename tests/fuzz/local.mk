@@ -5,7 +5,7 @@
 # runs each for FUZZ_SMOKE_SECONDS in make check, and for FUZZ_SECONDS in `make fuzz`.
 FUZZ_TARGETS = utmp proc expo options log cgroup podlog passwd
 if BUILD_PLUGIN
-FUZZ_TARGETS += plugin_config
+FUZZ_TARGETS += plugin_options
 endif
 FUZZ_SMOKE_SECONDS = 5
 FUZZ_SECONDS = 300
@@ -15,7 +15,7 @@ check_PROGRAMS += tests/fuzz/replay_utmp tests/fuzz/replay_proc tests/fuzz/repla
 	tests/fuzz/replay_options tests/fuzz/replay_log tests/fuzz/replay_cgroup \
 	tests/fuzz/replay_podlog tests/fuzz/replay_passwd
 if BUILD_PLUGIN
-check_PROGRAMS += tests/fuzz/replay_plugin_config
+check_PROGRAMS += tests/fuzz/replay_plugin_options
 endif
 FUZZ_REPLAY_SRC = tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_utmp_SOURCES = tests/fuzz/fuzz_utmp.c $(FUZZ_REPLAY_SRC)
@@ -38,10 +38,10 @@ tests_fuzz_replay_podlog_SOURCES = tests/fuzz/fuzz_podlog.c $(FUZZ_REPLAY_SRC)
 tests_fuzz_replay_podlog_LDADD = common/libidle.la
 tests_fuzz_replay_passwd_SOURCES = tests/fuzz/fuzz_passwd.c $(FUZZ_REPLAY_SRC)
 tests_fuzz_replay_passwd_LDADD = common/libidle.la
-tests_fuzz_replay_plugin_config_SOURCES = tests/fuzz/fuzz_plugin_config.c \
-	plugin/idle_plugin_config.c plugin/idle_plugin_config.h $(FUZZ_REPLAY_SRC)
-tests_fuzz_replay_plugin_config_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugin $(COLLECTD_CPPFLAGS)
-tests_fuzz_replay_plugin_config_LDADD = common/libidle.la -lm
+tests_fuzz_replay_plugin_options_SOURCES = tests/fuzz/fuzz_plugin_options.c \
+	plugin/options.c plugin/options.h $(FUZZ_REPLAY_SRC)
+tests_fuzz_replay_plugin_options_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugin $(COLLECTD_CPPFLAGS)
+tests_fuzz_replay_plugin_options_LDADD = common/libidle.la -lm
 
 TESTS += tests/fuzz/fuzz.test
 dist_noinst_SCRIPTS += tests/fuzz/fuzz.test tests/fuzz/run.sh
@@ -54,7 +54,7 @@ FUZZ_LIBSRC = $(addprefix $(top_srcdir)/,$(filter %.c,$(common_libidle_la_SOURCE
 FUZZ_EXTRA_options = $(top_srcdir)/bridge/options.c $(top_srcdir)/bridge/log.c \
 	-I$(top_srcdir)/bridge
 FUZZ_EXTRA_log = $(top_srcdir)/bridge/log.c -I$(top_srcdir)/bridge
-FUZZ_EXTRA_plugin_config = $(top_srcdir)/plugin/idle_plugin_config.c -I$(top_srcdir)/plugin \
+FUZZ_EXTRA_plugin_options = $(top_srcdir)/plugin/options.c -I$(top_srcdir)/plugin \
 	$(COLLECTD_CPPFLAGS)
 FUZZ_BINARIES = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
 if ENABLE_FUZZING
@@ -68,7 +68,7 @@ tests/fuzz/fuzz_%: $(top_srcdir)/tests/fuzz/fuzz_%.c $(top_srcdir)/tests/fuzz/fu
 tests/fuzz/fuzz_options: $(top_srcdir)/bridge/options.c $(top_srcdir)/bridge/options.h \
 	$(top_srcdir)/bridge/log.c $(top_srcdir)/bridge/log.h
 tests/fuzz/fuzz_log: $(top_srcdir)/bridge/log.c $(top_srcdir)/bridge/log.h
-tests/fuzz/fuzz_plugin_config: $(top_srcdir)/plugin/idle_plugin_config.c
+tests/fuzz/fuzz_plugin_options: $(top_srcdir)/plugin/options.c
 
 # Longer runs; new inputs go to tests/fuzz/work/TARGET, crashes to tests/fuzz/artifacts/.
 fuzz:

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check_run.h"
-#include "idle_plugin_config.h"
+#include "options.h"
 
 /* One config line as collectd's parser hands it over: a key and up to two values. */
 struct line {
@@ -104,15 +104,15 @@ build(const struct config_case *c, oconfig_item_t *items, oconfig_value_t *value
 START_TEST(test_config_cases)
 {
 	const struct config_case *c = &config_cases[_i];
-	struct idle_plugin_config cfg;
+	struct options cfg;
 	oconfig_item_t items[3], block;
 	oconfig_value_t values[6];
 	char err[256] = "";
 	int rc;
 
-	ck_assert_msg(idle_plugin_config_init(&cfg) == 0, "%s: init", c->name);
+	ck_assert_msg(options_init(&cfg) == 0, "%s: init", c->name);
 	build(c, items, values, &block);
-	rc = idle_plugin_config_apply(&cfg, &block, err, sizeof(err));
+	rc = options_apply(&cfg, &block, err, sizeof(err));
 	ck_assert_msg(rc == c->rc, "%s: rc %d, want %d (%s)", c->name, rc, c->rc, err);
 	if (c->rc != 0) {
 		ck_assert_msg(strstr(err, c->in_err) != NULL, "%s: message \"%s\" lacks \"%s\"",
@@ -126,19 +126,19 @@ START_TEST(test_config_cases)
 		ck_assert_msg(cfg.report_terminals == (c->report_terminals == 1),
 			      "%s: report_terminals", c->name);
 	}
-	idle_plugin_config_free(&cfg);
+	options_free(&cfg);
 }
 END_TEST
 
 START_TEST(test_config_to_sampler)
 {
-	struct idle_plugin_config cfg;
+	struct options cfg;
 	struct idle_sampler_config sc;
 
-	ck_assert_int_eq(idle_plugin_config_init(&cfg), 0);
+	ck_assert_int_eq(options_init(&cfg), 0);
 	cfg.report_terminals = true;
 	cfg.window = 7;
-	idle_plugin_config_sampler(&cfg, &sc);
+	options_sampler(&cfg, &sc);
 	ck_assert_str_eq(sc.pts_dir, "/dev/pts");
 	ck_assert_str_eq(sc.dev_dir, "/dev");
 	ck_assert_str_eq(sc.utmp_file, "/var/run/utmp");
@@ -146,15 +146,15 @@ START_TEST(test_config_to_sampler)
 	ck_assert_uint_eq(sc.window, 7);
 	ck_assert(sc.sessions);
 	ck_assert(sc.terminals);
-	idle_plugin_config_free(&cfg);
-	idle_plugin_config_free(&cfg); /* twice is fine */
+	options_free(&cfg);
+	options_free(&cfg); /* twice is fine */
 }
 END_TEST
 
 int
 main(void)
 {
-	Suite *s = suite_create("plugin_config");
+	Suite *s = suite_create("plugin_options");
 	TCase *tc = tcase_create("config");
 
 	tcase_add_loop_test(tc, test_config_cases, 0,

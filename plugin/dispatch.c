@@ -6,50 +6,50 @@
 #include "utils/common/common.h"
 #include "utils_complain.h"
 
-#include "idle_plugin_map.h"
-#include "idle_plugin_read.h"
+#include "dispatch.h"
+#include "map.h"
 
-_Static_assert(IDLE_PLUGIN_NAME_MAX <= DATA_MAX_NAME_LEN, "identifier fields fit collectd's");
+_Static_assert(MAP_NAME_MAX <= DATA_MAX_NAME_LEN, "identifier fields fit collectd's");
 
-struct idle_plugin_reader {
+struct dispatcher {
 	size_t max_terminals;
 	struct idle_snapshot snap;
 	uint64_t generation; /* of the publisher's values in snap */
-	struct idle_plugin_values vals;
+	struct map_values vals;
 	c_complain_t memory_complaint;
 	c_complain_t dispatch_complaint;
 	c_complain_t cap_complaint;
 };
 
-struct idle_plugin_reader *
-idle_plugin_reader_new(size_t max_terminals)
+struct dispatcher *
+dispatcher_new(size_t max_terminals)
 {
-	struct idle_plugin_reader *reader = calloc(1, sizeof(*reader));
+	struct dispatcher *d = calloc(1, sizeof(*d));
 
-	if (reader == NULL)
+	if (d == NULL)
 		return NULL;
-	reader->max_terminals = max_terminals;
-	idle_snapshot_init(&reader->snap);
-	idle_plugin_values_init(&reader->vals);
-	C_COMPLAIN_INIT(&reader->memory_complaint);
-	C_COMPLAIN_INIT(&reader->dispatch_complaint);
-	C_COMPLAIN_INIT(&reader->cap_complaint);
-	return reader;
+	d->max_terminals = max_terminals;
+	idle_snapshot_init(&d->snap);
+	map_values_init(&d->vals);
+	C_COMPLAIN_INIT(&d->memory_complaint);
+	C_COMPLAIN_INIT(&d->dispatch_complaint);
+	C_COMPLAIN_INIT(&d->cap_complaint);
+	return d;
 }
 
 void
-idle_plugin_reader_free(struct idle_plugin_reader *reader)
+dispatcher_free(struct dispatcher *d)
 {
-	if (reader == NULL)
+	if (d == NULL)
 		return;
-	idle_snapshot_free(&reader->snap);
-	idle_plugin_values_free(&reader->vals);
-	free(reader);
+	idle_snapshot_free(&d->snap);
+	map_values_free(&d->vals);
+	free(d);
 }
 
 /* Dispatches one value; returns plugin_dispatch_values' status. */
 static int
-dispatch_one(const struct idle_plugin_value *v, cdtime_t interval)
+dispatch_one(const struct map_value *v, cdtime_t interval)
 {
 	value_list_t vl = VALUE_LIST_INIT;
 	value_t value;
@@ -63,7 +63,7 @@ dispatch_one(const struct idle_plugin_value *v, cdtime_t interval)
 	/* The real period of the value: with a shorter one write_prometheus would drop the series
 	 * between reads, with a longer one it would keep a vanished series too long. */
 	vl.interval = interval;
-	sstrncpy(vl.plugin, IDLE_PLUGIN_NAME, sizeof(vl.plugin));
+	sstrncpy(vl.plugin, MAP_PLUGIN_NAME, sizeof(vl.plugin));
 	sstrncpy(vl.plugin_instance, v->plugin_instance, sizeof(vl.plugin_instance));
 	sstrncpy(vl.type, v->type, sizeof(vl.type));
 	sstrncpy(vl.type_instance, v->type_instance, sizeof(vl.type_instance));
@@ -72,44 +72,43 @@ dispatch_one(const struct idle_plugin_value *v, cdtime_t interval)
 
 /* Says once, and again when it clears, that terminals past MaxTerminals are not dispatched. */
 static void
-note_cap(struct idle_plugin_reader *reader)
+note_cap(struct dispatcher *d)
 {
-	if (reader->vals.terminals_left_out > 0)
-		c_complain(LOG_NOTICE, &reader->cap_complaint,
+	if (d->vals.terminals_left_out > 0)
+		c_complain(LOG_NOTICE, &d->cap_complaint,
 			   "idle plugin: %zu terminals past MaxTerminals %zu get no per-terminal "
 			   "values (collectd's write_prometheus cannot keep up with many more)",
-			   reader->vals.terminals_left_out, reader->max_terminals);
+			   d->vals.terminals_left_out, d->max_terminals);
 	else
-		c_release(LOG_INFO, &reader->cap_complaint,
+		c_release(LOG_INFO, &d->cap_complaint,
 			  "idle plugin: every terminal has its values again");
 }
 
 int
-idle_plugin_reader_read(struct idle_plugin_reader *reader, struct idle_publisher *pub)
+dispatcher_read(struct dispatcher *d, struct idle_publisher *pub)
 {
 	cdtime_t interval = plugin_get_interval();
 	size_t i, failed = 0;
 	int rc;
 
 	/* Unchanged, snap still holds what the publisher calls current. */
-	(void)idle_publisher_fetch(pub, &reader->snap, &reader->generation);
-	rc = idle_plugin_map(&reader->vals, &reader->snap, reader->max_terminals);
+	(void)idle_publisher_fetch(pub, &d->snap, &d->generation);
+	rc = map_snapshot(&d->vals, &d->snap, d->max_terminals);
 	if (rc != 0)
-		c_complain(LOG_WARNING, &reader->memory_complaint,
+		c_complain(LOG_WARNING, &d->memory_complaint,
 			   "idle plugin: out of memory: some values are left out of this read");
 	else
-		c_release(LOG_INFO, &reader->memory_complaint,
+		c_release(LOG_INFO, &d->memory_complaint,
 			  "idle plugin: memory available again: all values dispatched");
-	note_cap(reader);
-	for (i = 0; i < reader->vals.len; i++)
-		if (dispatch_one(&reader->vals.v[i], interval) != 0)
+	note_cap(d);
+	for (i = 0; i < d->vals.len; i++)
+		if (dispatch_one(&d->vals.v[i], interval) != 0)
 			failed++;
 	if (failed > 0)
-		c_complain(LOG_WARNING, &reader->dispatch_complaint,
-			   "idle plugin: collectd refused %zu of %zu values", failed,
-			   reader->vals.len);
+		c_complain(LOG_WARNING, &d->dispatch_complaint,
+			   "idle plugin: collectd refused %zu of %zu values", failed, d->vals.len);
 	else
-		c_release(LOG_INFO, &reader->dispatch_complaint,
+		c_release(LOG_INFO, &d->dispatch_complaint,
 			  "idle plugin: collectd accepts every value again");
 	return 0;
 }

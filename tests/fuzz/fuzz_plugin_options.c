@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "idle_plugin_config.h"
+#include "options.h"
 
 static const char *const keys[] = {"PtsDir", "DevDir", "UtmpFile", "ProcDir", "AverageWindow",
 				   "PollInterval", "ReportTerminals", "ptsdir", "Unknown"};
@@ -73,7 +73,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = {data, size};
-	struct idle_plugin_config cfg;
+	struct options cfg;
 	struct idle_sampler_config sampler;
 	oconfig_item_t block, items[MAX_ITEMS];
 	char err[256];
@@ -87,10 +87,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	block.children = items;
 	block.children_num = n;
-	if (idle_plugin_config_init(&cfg) != 0)
+	if (options_init(&cfg) != 0)
 		abort();
 	err[0] = '\0';
-	rc = idle_plugin_config_apply(&cfg, &block, err, sizeof(err));
+	rc = options_apply(&cfg, &block, err, sizeof(err));
 	FUZZ_CHECK(rc == 0 || rc == 22 /* EINVAL */ || rc == 12 /* ENOMEM */, "rc %d", rc);
 	FUZZ_CHECK(rc != 22 || (err[0] != '\0' && memchr(err, '\0', sizeof(err)) != NULL),
 		   "no message for a bad key");
@@ -100,8 +100,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(cfg.poll_seconds >= IDLE_POLL_SECONDS_MIN &&
 			   cfg.poll_seconds <= IDLE_POLL_SECONDS_MAX,
 		   "poll %g", cfg.poll_seconds);
-	idle_plugin_config_sampler(&cfg, &sampler);
-	idle_plugin_config_free(&cfg);
+	options_sampler(&cfg, &sampler);
+	options_free(&cfg);
 	for (i = 0; i < n; i++)
 		free_item(&items[i]);
 	return 0;

@@ -6,19 +6,19 @@
 
 #include "idle_label.h"
 #include "idle_metrics.h"
-#include "idle_plugin_map.h"
+#include "map.h"
 
 void
-idle_plugin_values_init(struct idle_plugin_values *vals)
+map_values_init(struct map_values *vals)
 {
 	memset(vals, 0, sizeof(*vals));
 }
 
 void
-idle_plugin_values_free(struct idle_plugin_values *vals)
+map_values_free(struct map_values *vals)
 {
 	free(vals->v);
-	idle_plugin_values_init(vals);
+	map_values_init(vals);
 }
 
 /*
@@ -48,7 +48,7 @@ append_label(char *out, size_t size, size_t *pos, const char *raw, size_t cap, c
 }
 
 bool
-idle_plugin_label(char *out, size_t size, const char *raw, size_t cap)
+map_label(char *out, size_t size, const char *raw, size_t cap)
 {
 	size_t pos = 0;
 
@@ -56,7 +56,7 @@ idle_plugin_label(char *out, size_t size, const char *raw, size_t cap)
 }
 
 void
-idle_plugin_terminal_instance(char *out, size_t size, const char *user, const char *tty)
+map_terminal_instance(char *out, size_t size, const char *user, const char *tty)
 {
 	size_t pos = 0;
 
@@ -66,10 +66,10 @@ idle_plugin_terminal_instance(char *out, size_t size, const char *user, const ch
 }
 
 /* Appends one value with an empty type_instance; returns it, or NULL on ENOMEM. */
-static struct idle_plugin_value *
-push(struct idle_plugin_values *vals, const struct idle_metric *m)
+static struct map_value *
+push(struct map_values *vals, const struct idle_metric *m)
 {
-	struct idle_plugin_value *v;
+	struct map_value *v;
 	size_t cap;
 
 	if (vals->len == vals->cap) {
@@ -89,10 +89,10 @@ push(struct idle_plugin_values *vals, const struct idle_metric *m)
 }
 
 struct map_ctx {
-	struct idle_plugin_values *vals;
+	struct map_values *vals;
 	size_t max_terminals;
 	const struct idle_metric *family; /* of the last terminal value */
-	size_t terminals;                 /* values of that family so far */
+	size_t terminals;		  /* values of that family so far */
 };
 
 /* True when a per-terminal sample is within the cap; counts the terminals past it. */
@@ -116,7 +116,7 @@ map_sample(void *arg, const struct idle_metric_sample *s)
 {
 	struct map_ctx *ctx = arg;
 	const struct idle_metric *m = s->metric;
-	struct idle_plugin_value *v;
+	struct map_value *v;
 
 	if (m->collectd_type == NULL || !s->host ||
 	    (m->scope == IDLE_SCOPE_TERMINAL && !within_cap(ctx, m)))
@@ -128,18 +128,17 @@ map_sample(void *arg, const struct idle_metric_sample *s)
 	else
 		v->gauge = s->value;
 	if (m->collectd_instance == IDLE_COLLECTD_LAST_LABEL && s->n_labels > 0)
-		idle_plugin_label(v->type_instance, sizeof(v->type_instance),
-				  s->labels[s->n_labels - 1].value, IDLE_LABEL_MAX);
+		map_label(v->type_instance, sizeof(v->type_instance),
+			  s->labels[s->n_labels - 1].value, IDLE_LABEL_MAX);
 	else if (m->collectd_instance == IDLE_COLLECTD_USER_AT_TTY && s->n_labels >= 2)
-		idle_plugin_terminal_instance(v->type_instance, sizeof(v->type_instance),
-					      s->labels[s->n_labels - 1].value,
-					      s->labels[s->n_labels - 2].value);
+		map_terminal_instance(v->type_instance, sizeof(v->type_instance),
+				      s->labels[s->n_labels - 1].value,
+				      s->labels[s->n_labels - 2].value);
 	return 0;
 }
 
 int
-idle_plugin_map(struct idle_plugin_values *vals, const struct idle_snapshot *snap,
-		size_t max_terminals)
+map_snapshot(struct map_values *vals, const struct idle_snapshot *snap, size_t max_terminals)
 {
 	struct idle_metrics_input in = {snap, NULL, NULL};
 	struct map_ctx ctx = {vals, max_terminals, NULL, 0};

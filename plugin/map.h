@@ -10,37 +10,37 @@
 #include "idle_snapshot.h"
 
 /* collectd's DATA_MAX_NAME_LEN: an identifier field holds at most 127 bytes and a NUL. */
-#define IDLE_PLUGIN_NAME_MAX 128
+#define MAP_NAME_MAX 128
 
 /* The plugin name of every value. */
-#define IDLE_PLUGIN_NAME "idle"
+#define MAP_PLUGIN_NAME "idle"
 
 /*
  * One value to dispatch as plugin "idle".  plugin_instance is the exporter's metric name, type
  * a type of collectd's own types.db, type_instance the exporter's label value(s) or "".
  */
-struct idle_plugin_value {
+struct map_value {
 	const char *plugin_instance; /* static string */
-	const char *type;            /* "duration", "count" (gauges) or "derive" (counter) */
-	char type_instance[IDLE_PLUGIN_NAME_MAX];
+	const char *type;	     /* "duration", "count" (gauges) or "derive" (counter) */
+	char type_instance[MAP_NAME_MAX];
 	bool is_derive;
-	double gauge;    /* when !is_derive; NaN for user_w_idle_time with no session */
+	double gauge;	 /* when !is_derive; NaN for user_w_idle_time with no session */
 	uint64_t derive; /* when is_derive */
 };
 
 /* A growable list of values, reused from one read to the next. */
-struct idle_plugin_values {
-	struct idle_plugin_value *v;
+struct map_values {
+	struct map_value *v;
 	size_t len;
 	size_t cap;
 	size_t terminals_left_out; /* terminals past the cap in the last mapping */
 };
 
 /* Empties a new list; it owns no memory yet. */
-void idle_plugin_values_init(struct idle_plugin_values *vals);
+void map_values_init(struct map_values *vals);
 
 /* Frees the list and empties it; fine on an empty list. */
-void idle_plugin_values_free(struct idle_plugin_values *vals);
+void map_values_free(struct map_values *vals);
 
 /*
  * Replaces vals with the values of snap, in the metric table's order; the per-terminal values
@@ -49,20 +49,19 @@ void idle_plugin_values_free(struct idle_plugin_values *vals);
  * too.  Returns 0, or ENOMEM (vals then holds the values that fit).  Pure; not thread-safe on
  * vals.
  */
-int idle_plugin_map(struct idle_plugin_values *vals, const struct idle_snapshot *snap,
-		    size_t max_terminals);
+int map_snapshot(struct map_values *vals, const struct idle_snapshot *snap, size_t max_terminals);
 
 /*
  * Writes into out (size >= 1) the raw bytes of raw as a label value, the way the exporter does:
  * at most cap input bytes, each invalid UTF-8 byte replaced by U+FFFD; then cut at a character
  * boundary to fit size - 1 bytes.  Returns true when nothing had to be cut to fit.  Pure.
  */
-bool idle_plugin_label(char *out, size_t size, const char *raw, size_t cap);
+bool map_label(char *out, size_t size, const char *raw, size_t cap);
 
 /*
  * Writes the type_instance of a terminal into out: user "@" tty, each '/' of tty written as '-'
  * ("alice@pts-3"), since '/' separates the parts of a collectd identifier.  Pure.
  */
-void idle_plugin_terminal_instance(char *out, size_t size, const char *user, const char *tty);
+void map_terminal_instance(char *out, size_t size, const char *user, const char *tty);
 
 #endif

@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* collectd's read callback body: copy the latest snapshot, map it, dispatch it. */
-#ifndef IDLE_PLUGIN_READ_H
-#define IDLE_PLUGIN_READ_H
+#ifndef IDLE_PLUGIN_DISPATCH_H
+#define IDLE_PLUGIN_DISPATCH_H
 
 #include <stddef.h>
 
 #include "idle_publisher.h"
 
 /* The read side's buffers, reused from one read to the next. */
-struct idle_plugin_reader;
+struct dispatcher;
 
 /* Returns a reader (per-terminal values of at most max_terminals terminals), or NULL with errno
  * ENOMEM. */
-struct idle_plugin_reader *idle_plugin_reader_new(size_t max_terminals);
+struct dispatcher *dispatcher_new(size_t max_terminals);
 
 /* Frees it; NULL is fine. */
-void idle_plugin_reader_free(struct idle_plugin_reader *reader);
+void dispatcher_free(struct dispatcher *reader);
 
 /*
  * Dispatches the values of the publisher's latest poll and sessions as gauges and counters of
@@ -25,6 +25,6 @@ void idle_plugin_reader_free(struct idle_plugin_reader *reader);
  * also when some values were lost for lack of memory (logged): a normal race must not make
  * collectd back off.  Called by one read thread at a time.
  */
-int idle_plugin_reader_read(struct idle_plugin_reader *reader, struct idle_publisher *pub);
+int dispatcher_read(struct dispatcher *reader, struct idle_publisher *pub);
 
 #endif

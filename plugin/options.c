@@ -9,10 +9,10 @@
 #include <strings.h>
 
 #include "idle_defaults.h"
-#include "idle_plugin_config.h"
+#include "options.h"
 
 int
-idle_plugin_config_init(struct idle_plugin_config *cfg)
+options_init(struct options *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->pts_dir = strdup(IDLE_DEFAULT_PTS_DIR);
@@ -22,7 +22,7 @@ idle_plugin_config_init(struct idle_plugin_config *cfg)
 	cfg->window = IDLE_DEFAULT_WINDOW;
 	cfg->poll_seconds = IDLE_DEFAULT_POLL_SECONDS;
 	cfg->report_terminals = false;
-	cfg->max_terminals = IDLE_PLUGIN_MAX_TERMINALS_DEFAULT;
+	cfg->max_terminals = OPTIONS_MAX_TERMINALS_DEFAULT;
 	if (cfg->pts_dir == NULL || cfg->dev_dir == NULL || cfg->utmp_file == NULL ||
 	    cfg->proc_dir == NULL)
 		return ENOMEM;
@@ -30,7 +30,7 @@ idle_plugin_config_init(struct idle_plugin_config *cfg)
 }
 
 void
-idle_plugin_config_free(struct idle_plugin_config *cfg)
+options_free(struct options *cfg)
 {
 	free(cfg->pts_dir);
 	free(cfg->dev_dir);
@@ -130,7 +130,8 @@ set_bool(bool *field, const oconfig_item_t *item, char *err, size_t err_size)
 		return 0;
 	}
 	for (i = 0; v->type == OCONFIG_TYPE_STRING && i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (strcasecmp(v->value.string, yes[i]) == 0 || strcasecmp(v->value.string, no[i]) == 0) {
+		if (strcasecmp(v->value.string, yes[i]) == 0 ||
+		    strcasecmp(v->value.string, no[i]) == 0) {
 			*field = strcasecmp(v->value.string, yes[i]) == 0;
 			return 0;
 		}
@@ -140,7 +141,7 @@ set_bool(bool *field, const oconfig_item_t *item, char *err, size_t err_size)
 
 /* Applies one key = value line; keys are case-insensitive, as everywhere in collectd. */
 static int
-apply_item(struct idle_plugin_config *cfg, const oconfig_item_t *item, char *err, size_t err_size)
+apply_item(struct options *cfg, const oconfig_item_t *item, char *err, size_t err_size)
 {
 	const char *key = item->key;
 
@@ -159,8 +160,8 @@ apply_item(struct idle_plugin_config *cfg, const oconfig_item_t *item, char *err
 	if (strcasecmp(key, "ReportTerminals") == 0)
 		return set_bool(&cfg->report_terminals, item, err, err_size);
 	if (strcasecmp(key, "MaxTerminals") == 0)
-		return set_count(&cfg->max_terminals, item, "terminals",
-				 IDLE_PLUGIN_MAX_TERMINALS_MAX, err, err_size);
+		return set_count(&cfg->max_terminals, item, "terminals", OPTIONS_MAX_TERMINALS_MAX,
+				 err, err_size);
 	return fail(err, err_size,
 		    "unknown key \"%s\" (known: PtsDir, DevDir, UtmpFile, ProcDir, AverageWindow, "
 		    "PollInterval, ReportTerminals, MaxTerminals)",
@@ -168,8 +169,7 @@ apply_item(struct idle_plugin_config *cfg, const oconfig_item_t *item, char *err
 }
 
 int
-idle_plugin_config_apply(struct idle_plugin_config *cfg, const oconfig_item_t *block, char *err,
-			 size_t err_size)
+options_apply(struct options *cfg, const oconfig_item_t *block, char *err, size_t err_size)
 {
 	int i, rc;
 
@@ -182,8 +182,7 @@ idle_plugin_config_apply(struct idle_plugin_config *cfg, const oconfig_item_t *b
 }
 
 void
-idle_plugin_config_sampler(const struct idle_plugin_config *cfg,
-			   struct idle_sampler_config *sampler)
+options_sampler(const struct options *cfg, struct idle_sampler_config *sampler)
 {
 	idle_sampler_config_defaults(sampler);
 	sampler->pts_dir = cfg->pts_dir;
