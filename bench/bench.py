@@ -4,7 +4,7 @@
 
 Runs every measurement in one run on this machine, loopback only, prints a table with each row's
 reference, ratio, target and whether it holds, and writes it as Markdown.  The peers are the
-Python exporter (../shared/peers/seed_exporter.py beside the source directory, always run with
+Python exporter (../shared/peers/*_exporter.py above the source directory, always run with
 Debian's /usr/bin/python3, which has python3-prometheus-client) and Debian's
 prometheus-node-exporter.  Everything it starts (servers, ptys, sessions, idle processes,
 containers with their cgroups and mounts) it stops and removes again, also on Ctrl-C.
@@ -831,7 +831,7 @@ class Bench:
                                   % (held, n))
             self.rows.append(Row('7', what, fmt_us(poll), fmt_us(floor),
                                  poll / floor, '≤ 1.2×', poll <= 1.2 * floor))
-        self.notes.append('Item 4 times idle_sampler_poll with sessions off (the part that '
+        self.notes.append('The pts rows of item 7 time idle_sampler_poll with sessions off (the part that '
                           'scales with terminals; per-terminal values on, as the exporter '
                           'runs) against opendir + readdir + one fstatat per entry + closedir, '
                           'the two interleaved in one process; medians.')
@@ -862,7 +862,7 @@ class Bench:
                 self.notes.append('The sessions sampler reported %s sessions of the 2 held '
                                   '(is idle_sessions still a placeholder?).' % r['sessions'])
         self.release(sess)
-        self.notes.append('Item 5 times idle_sessions_sample (utmp with 2 sessions on real ptys, '
+        self.notes.append('The session rows of item 7 time idle_sessions_sample (utmp with 2 sessions on real ptys, '
                           '/dev, /proc) in-process, median; `w` is timed from fork to exit '
                           '(CPU = user + system from wait4), reading the same utmp.')
 
@@ -1083,23 +1083,28 @@ class Bench:
 
 
 METHOD = [
-    'Item 1: CPU is the sum of the process\'s threads\' `/proc/PID/task/*/schedstat` run time '
-    '(ns) plus `cutime + cstime` of `/proc/PID/stat` (children it reaped, such as the seed\'s '
-    '`w`), read after a 3 s settling time and again after the run, scaled to a minute. The '
-    'exporter, the seed, a floor daemon (bench-probe tick) and four collectd (with and without '
-    '`LoadPlugin idle`, each over logfile + write_prometheus + load and over logfile + '
-    'write_prometheus alone; Interval 10, the plugin polling every second) run at the same '
-    'time over 10 terminals: 8 bare ptys and 2 login sessions (a `sleep` as session leader on each, '
-    'recorded in a private utmp file). The exporter reads it with `--utmp-file`; the seed\'s `w` '
-    'sees it as /run/utmp in a private mount namespace.',
-    'Item 2: collectd RSS is VmRSS at the end of the run; the exporter\'s is VmHWM (peak) '
-    'after every wrk run against it.',
-    'Item 3: `wrk -t2 -c16 -d10s --latency` on 127.0.0.1, one server at a time (the others are '
-    'stopped with SIGSTOP); the ceiling (bench/ceiling.c) serves the exporter\'s own page from '
-    'a fixed buffer with the exporter\'s libmicrohttpd threading (one internal thread). The '
-    'exporter runs with its default connection limits.',
-    'Item 6: bench-probe forks and execs the exporter on a free port, then tries a GET every '
-    '100 µs until one answers 200.',
+    'Items 2, 3 and 5 (at rest): CPU is the sum of the process\'s threads\' '
+    '`/proc/PID/task/*/schedstat` run time (ns) plus `cutime + cstime` of `/proc/PID/stat` '
+    '(children it reaped, such as the Python exporter\'s `w`), read after a 3 s settling time and '
+    'again after the run, scaled to a minute. Side by side for the whole run: the exporter with no '
+    'scrapes, a second exporter scraped every 15 s (the first scrape half a period in), a floor '
+    'daemon (bench-probe tick), the ceiling, the Python exporter, node_exporter with its default '
+    'collectors and with only loadavg, and four collectd (with and without `LoadPlugin idle`, each '
+    'over logfile + write_prometheus + load and over logfile + write_prometheus alone; Interval 10, '
+    'the plugin polling every second), over 10 terminals: 8 bare ptys and 2 login sessions (a '
+    '`sleep` as session leader on each, recorded in a private utmp file). The exporter reads it '
+    'with `--utmp-file`; the Python exporter\'s `w` sees it as /run/utmp in a private mount '
+    'namespace.',
+    'Item 4: RSS at rest is read at the end of the rest run (VmHWM for the exporter and the '
+    'ceiling, VmRSS for collectd); after the load, VmHWM after every wrk run. The ceiling '
+    '(bench/ceiling.c) is linked with every library the exporter loads, so that the difference '
+    'is the exporter\'s own. RssAnon is /proc/PID/status\'s.',
+    'Items 5 and 7 (scrapes): `wrk -t2 -c16 -d10s --latency` on 127.0.0.1, one server at a time '
+    '(the others are stopped with SIGSTOP); the ceiling serves the exporter\'s own page from a '
+    'fixed buffer with the exporter\'s libmicrohttpd threading (one internal thread). The exporter '
+    'runs with its default connection limits; node_exporter on a free loopback port.',
+    'Item 7 (start-up): bench-probe forks and execs the exporter on a free port, then tries a GET '
+    'every 100 µs until one answers 200.',
 ]
 
 
