@@ -7,7 +7,7 @@ build="autoconf automake libtool pkg-config make gcc libc6-dev libmicrohttpd-dev
 # collectd-core runs the plugin; write_prometheus needs libprotobuf-c1, which it does not pull.
 # podman runs the image tests with runc (see tests/podman-lib.sh); busybox-static fills their test image.
 # check runs the unit suites: make check needs it, a plain build does not.
-tests="check curl python3 procps bsdutils util-linux openssl mandoc prometheus debootstrap
+tests="check curl python3 procps bsdutils util-linux openssl mandoc prometheus debootstrap prometheus-node-exporter
        collectd-core collectd-dev libprotobuf-c1 snmpd snmp valgrind clang libclang-rt-14-dev
        systemd wrk python3-prometheus-client chromium python3-cryptography
        podman runc buildah busybox-static containernetworking-plugins iptables"

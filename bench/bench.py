@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""make bench: idle-exporter and the collectd plugin side by side with the Python seed exporter.
+"""make bench: idle-exporter and the collectd plugin side by side with their peers and floors.
 
-Runs every measurement of issue 5 in one run on this machine, loopback only, prints a table with
-each row's target and whether it holds, and writes it as Markdown.  Everything it starts (servers,
-ptys, sessions, idle processes) it stops again, also on Ctrl-C.  BENCH_QUICK=1 (make bench-quick)
-runs the same rows briefly, to keep the benchmark working in CI; its figures are rough.
+Runs every measurement in one run on this machine, loopback only, prints a table with each row's
+reference, ratio, target and whether it holds, and writes it as Markdown.  The peers are the
+Python exporter (../shared/peers/*_exporter.py above the source directory, always run with
+Debian's /usr/bin/python3, which has python3-prometheus-client) and Debian's
+prometheus-node-exporter.  Everything it starts (servers, ptys, sessions, idle processes,
+containers with their cgroups and mounts) it stops and removes again, also on Ctrl-C.
+BENCH_QUICK=1 (make bench-quick) runs the same rows briefly, for CI; its figures are rough, and a
+missed target never fails it.
 
-Python 3 standard library only.  The seed (../shared/peers/seed_exporter.py next to the source
-directory, needs Debian's python3-prometheus-client), collectd, the built plugin, wrk and unshare
-are optional: their rows are skipped with a note when one is missing.
+Python 3 standard library only.  A peer, collectd, the built plugin, wrk or unshare that is
+missing installs nothing: its rows stay in the table, marked missing, with a note.
 """
 import argparse
 import datetime
+import glob
 import gzip
 import os
 import platform
@@ -23,10 +27,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
 CLK_TCK = os.sysconf('SC_CLK_TCK')
+DEBIAN_PYTHON = '/usr/bin/python3'  # the interpreter python3-prometheus-client installs into
+NODE_EXPORTER = '/usr/bin/prometheus-node-exporter'
+KIB = 1024
 
 
 def log(msg):
@@ -63,7 +71,7 @@ def cpu_ns(pid):
     """CPU time of a process in ns: its live threads' schedstat plus its reaped children.
 
     /proc/PID/task/*/schedstat counts each thread's run time in nanoseconds; /proc/PID/stat's
-    cutime + cstime add the children the process waited for (the seed's `w`), in clock ticks.
+    cutime + cstime add the children the process waited for (the Python exporter's `w`), in clock ticks.
     """
     total = 0
     for tid in os.listdir('/proc/%d/task' % pid):
@@ -125,6 +133,13 @@ class Row:
                       {True: 'yes', False: 'NO', None: ''}[holds]]
 
 
+def missing(item, what, target, why):
+    """A row that could not be measured: kept in the table, never dropped."""
+    r = Row(item, what, 'missing: ' + why, '', None, target)
+    r.cells[6] = 'missing' if target not in ('', 'info') else ''
+    return r
+
+
 class Bench:
     def __init__(self, args):
         self.a = args
@@ -141,8 +156,14 @@ class Bench:
         self.utmp = os.path.join(self.tmp, 'utmp')
         self.errlog = open(os.path.join(self.tmp, 'stderr.log'), 'ab')
         self.ns = self.find_namespace()
-        self.seed, self.seed_python = self.find_seed()
+        self.pyexp, self.pyexp_missing = self.find_python_exporter()
+        self.node = NODE_EXPORTER if os.access(NODE_EXPORTER, os.X_OK) else None
+        if self.node is None:
+            self.loud('%s is missing: the node_exporter rows are marked missing (Debian: '
+                      'apt-get install prometheus-node-exporter; the bench installs nothing).'
+                      % NODE_EXPORTER)
         self.wrk = shutil.which(os.environ.get('WRK') or 'wrk')
+        self.cgroot = None
 
     # -- processes -----------------------------------------------------------------------
 
@@ -177,6 +198,7 @@ class Bench:
             if p.stdin:  # bench-hold stops when its stdin closes
                 p.stdin.close()
             self.stop(p)
+        self.remove_cgroups()
         self.errlog.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -220,42 +242,62 @@ class Bench:
                 return ns
             except (OSError, subprocess.SubprocessError):
                 continue
-        self.notes.append('`unshare -m` is not available: `w` and the seed read the host\'s '
+        self.notes.append('`unshare -m` is not available: `w` and the Python exporter read '
+                          'the host\'s '
                           'utmp, not the bench\'s two sessions.')
         return None
 
-    def find_seed(self):
-        cands = [os.environ.get('SEED_EXPORTER')] + [
-            os.path.join(d, '..', 'shared', 'peers', 'seed_exporter.py')
-            for d in (self.a.srcdir, self.a.builddir)]
-        seed = next((os.path.abspath(c) for c in cands if c and os.path.isfile(c)), None)
-        if seed is None:
-            self.notes.append('Seed rows skipped: no ../shared/peers/seed_exporter.py beside the '
-                              'source directory (set SEED_EXPORTER to its path).')
-            return None, None
-        for py in (os.environ.get('SEED_PYTHON'), '/usr/bin/python3', 'python3'):
-            try:
-                if py and subprocess.run([py, '-c', 'import prometheus_client'],
-                                         capture_output=True).returncode == 0:
-                    return seed, py
-            except OSError:
-                continue
-        self.notes.append('Seed rows skipped: no python3 with prometheus_client (Debian: '
-                          'python3-prometheus-client).')
-        return None, None
+    def loud(self, msg):
+        """A missing peer: said on stderr at once and kept as a note in the results."""
+        log('WARNING: ' + msg)
+        self.notes.append('**' + msg + '**')
 
-    def start_seed(self):
-        """Starts the seed on a free port; returns (process, port).  The seed binds every
+    def find_python_exporter(self):
+        """(path, None) of the Python exporter, or (None, why it is missing).  It always runs
+        with Debian's /usr/bin/python3: another python3 first on PATH (pyenv, a venv) may not
+        see python3-prometheus-client, and the bench never installs anything."""
+        cands = [os.environ.get('PYTHON_EXPORTER')]
+        for d in (self.a.srcdir, self.a.builddir):
+            for up in ('..', '../..', '../../..'):  # a worktree sits deeper than a clone
+                cands += sorted(glob.glob(os.path.join(d, up, 'shared', 'peers', '*_exporter.py')))
+        path = next((os.path.abspath(c) for c in cands if c and os.path.isfile(c)), None)
+        if path is None:
+            why = 'no Python exporter in ../shared/peers/ above the source directory'
+        elif not os.access(DEBIAN_PYTHON, os.X_OK):
+            why = '%s is missing' % DEBIAN_PYTHON
+        elif subprocess.run([DEBIAN_PYTHON, '-c', 'import prometheus_client'],
+                            capture_output=True).returncode != 0:
+            why = '%s has no prometheus_client (Debian: python3-prometheus-client)' % \
+                DEBIAN_PYTHON
+        else:
+            return path, None
+        self.loud('The Python exporter cannot run: %s; its rows are marked missing (set '
+                  'PYTHON_EXPORTER to its path; the bench installs nothing).' % why)
+        return None, why
+
+    def start_python_exporter(self):
+        """Starts the Python exporter on a free port; returns (process, port).  It binds every
         address, so a port free on 127.0.0.1 may be taken elsewhere: then it exits at once
         and another port is tried."""
         for _ in range(3):
             port = free_port()
-            p = self.start(self.in_utmp_namespace([self.seed_python, self.seed,
+            p = self.start(self.in_utmp_namespace([DEBIAN_PYTHON, self.pyexp,
                                                    '--port', str(port)]))
             if wait_until(lambda: http_get(port) is not None or p.poll() is not None, 20) \
                     and p.poll() is None:
                 return p, port
-        raise RuntimeError('the seed did not answer on three ports (last %d)' % port)
+        raise RuntimeError('the Python exporter did not answer on three ports (last %d)' % port)
+
+    def start_node_exporter(self, *extra):
+        """Debian's node_exporter on a free loopback port; returns (process, port)."""
+        for _ in range(3):
+            port = free_port()
+            p = self.start([self.node, '--web.listen-address=127.0.0.1:%d' % port] +
+                           list(extra))
+            if wait_until(lambda: http_get(port) is not None or p.poll() is not None, 20) \
+                    and p.poll() is None:
+                return p, port
+        raise RuntimeError('node_exporter did not answer on three ports (last %d)' % port)
 
     def start_exporter(self, port, *extra):
         p = self.start([self.exporter, '--web.listen-address=127.0.0.1:%d' % port,
@@ -297,10 +339,13 @@ class Bench:
              out('git', '-C', self.a.srcdir, 'describe', '--always', '--dirty')),
             ('libmicrohttpd', out('pkg-config', '--modversion', 'libmicrohttpd')),
             ('collectd', collectd_version()),
-            ('seed', '%s, %s' % (self.seed, out(
-                self.seed_python, '-c', 'import sys, importlib.metadata as m; print("Python",'
+            ('the Python exporter', '%s, %s' % (os.path.dirname(self.pyexp), out(
+                DEBIAN_PYTHON, '-c', 'import sys, importlib.metadata as m; print("Python",'
                 ' sys.version.split()[0] + ", prometheus_client", m.version("prometheus_client"))'))
-             if self.seed else 'absent'),
+             if self.pyexp else 'missing: ' + self.pyexp_missing),
+            ('node_exporter', out(self.node, '--version') if self.node else
+             'missing: %s is not installed' % NODE_EXPORTER),
+            ('bench driver', '%s %s' % (sys.executable, platform.python_version())),
             ('procps w', out('w', '--version')),
             ('wrk', out(self.wrk, '--version').split(' Copyright')[0] if self.wrk else 'absent'),
             ('kernel.pty.max', out('cat', '/proc/sys/kernel/pty/max')),
@@ -359,61 +404,141 @@ class Bench:
                               'libprotobuf-c1): logfile only.')
         return p
 
-    def phase_rest(self):
-        secs = 10 if self.quick else 60
-        log('1-2: CPU at 1-second polls, no scrapes, 10 terminals and 2 sessions, %d s' % secs)
-        self.sess_holder, n_sess, _ = self.holder('sessions', 2, self.utmp)
-        self.pty_holder, n_ptys, _ = self.holder('ptys', 8)
-        if n_sess + n_ptys != 10:
-            self.notes.append('Only %d of 10 terminals could be opened.' % (n_sess + n_ptys))
+    def rest_servers(self):
+        """Every process of the rest phase, started side by side; returns {name: process}."""
         self.eport = free_port()
         self.exp_proc = self.start_exporter(self.eport)
+        self.e15port = free_port()
         procs = {'exporter': self.exp_proc,
+                 'exporter-15s': self.start_exporter(self.e15port),
                  'floor': self.start([self.probe, 'tick', '/dev/pts'])}
-        if self.seed:
-            self.seed_proc, self.seed_port = self.start_seed()
-            procs['seed'] = self.seed_proc
-        have_collectd = self.collectd_available()
-        if have_collectd:
+        page = http_get(self.eport)[2]
+        self.body = os.path.join(self.tmp, 'page.txt')
+        with open(self.body, 'wb') as f:
+            f.write(page)
+        procs['ceiling'], self.cport = self.start_ceiling(self.body)
+        http_get(self.cport)  # its first answer, as the exporter's start-up check gave it one
+        if self.pyexp:
+            self.pyexp_proc, self.pyexp_port = self.start_python_exporter()
+            procs['python'] = self.pyexp_proc
+        if self.node:
+            self.node_proc, self.node_port = self.start_node_exporter()
+            self.node_min_proc, self.node_min_port = self.start_node_exporter(
+                '--collector.disable-defaults', '--collector.loadavg')
+            procs['node'], procs['node-min'] = self.node_proc, self.node_min_proc
+        if self.collectd_available():
             for load in (True, False):
                 for idle in (False, True):
                     procs[(load, idle)] = self.start_collectd(
                         'collectd-%s-%s' % ('load' if load else 'bare', idle), idle, load)
-        time.sleep(3)  # past start-up: the seed's first `w`, collectd's first reads
+        return procs
+
+    def scrape_every(self, port, period, stop):
+        """A thread scraping port every period seconds, the first half a period from now (so
+        that a run of whole periods holds one scrape per period), until stop is set."""
+        def loop():
+            if stop.wait(period / 2):
+                return
+            while True:
+                http_get(port)
+                if stop.wait(period):
+                    return
+        t = threading.Thread(target=loop, daemon=True)
+        t.start()
+        return t
+
+    def phase_rest(self):
+        secs = 15 if self.quick else 60
+        log('2-5: CPU at 1-second polls, 10 terminals and 2 sessions, %d s, beside the floor, '
+            'the peers and collectd' % secs)
+        self.sess_holder, n_sess, _ = self.holder('sessions', 2, self.utmp)
+        self.pty_holder, n_ptys, _ = self.holder('ptys', 8)
+        if n_sess + n_ptys != 10:
+            self.notes.append('Only %d of 10 terminals could be opened.' % (n_sess + n_ptys))
+        procs = self.rest_servers()
+        time.sleep(3)  # past start-up: the Python exporter's first `w`, collectd's first reads
+        stop = threading.Event()
         t0, c0 = time.monotonic(), {k: cpu_ns(p.pid) for k, p in procs.items()}
+        scraper = self.scrape_every(self.e15port, 15, stop)
         time.sleep(secs)
         t1, c1 = time.monotonic(), {k: cpu_ns(p.pid) for k, p in procs.items()}
+        stop.set()
+        scraper.join()
         per_s = {k: (c1[k] - c0[k]) / 1e9 / (t1 - t0) for k in procs}  # = per 1-second poll
+        rss = {k: status_kb(p.pid, 'VmRSS') for k, p in procs.items()}
+        self.rest_rss = rss
         self.stop(procs.pop('floor'))
+        self.stop(procs.pop('exporter-15s'))
         self.check_counts()
-        e, f = per_s['exporter'], per_s['floor']
+        self.rest_rows(per_s, rss, procs)
+        if (True, True) in procs:
+            self.collectd_rows(procs, per_s, self.per_min)
+        else:
+            for what in ('collectd CPU per poll added by the plugin (reference: the exporter\'s '
+                         'CPU per poll at rest)', 'collectd RSS with the plugin (reference: '
+                         'collectd without it)'):
+                self.rows.append(missing('3' if 'CPU' in what else '4', what,
+                                         '≤ 1.25×' if 'CPU' in what else '≤ 1.05×',
+                                         'collectd or the plugin'))
 
-        def per_min(v):
-            return '%.2f ms/min (%s per poll)' % (v * 60e3, fmt_us(v * 1e6))
-        if self.seed:
-            s = per_s['seed']
-            self.rows.append(Row('1', 'CPU, exporter (reference: seed)', per_min(e), per_min(s),
-                                 e / s, '≤ 1/200', e * 200 <= s))
-        self.rows.append(Row('1', 'CPU, exporter (reference: floor daemon, one opendir + '
-                             'fstatat per pts entry a second)', per_min(e), per_min(f), e / f,
-                             'info'))
-        if have_collectd:
-            self.collectd_rows(procs, per_s, per_min)
+    @staticmethod
+    def per_min(v):
+        return '%.2f ms/min (%s per poll)' % (v * 60e3, fmt_us(v * 1e6))
+
+    def rest_rows(self, per_s, rss, procs):
+        e, e15, f = per_s['exporter'], per_s['exporter-15s'], per_s['floor']
+        pm = self.per_min
+        self.exporter_cpu_rest = e
+        floor_ref = 'floor daemon: one opendir + fstatat per pts entry a second'
+        self.rows.append(Row('2', 'CPU at rest, exporter, no scrapes (reference: %s)' % floor_ref,
+                             pm(e), pm(f), e / f, '≤ 1.25×', e <= 1.25 * f))
+        self.rows.append(Row('2', 'CPU, exporter scraped every 15 s (reference: the floor)',
+                             pm(e15), pm(f), e15 / f, '≤ 1.5×', e15 <= 1.5 * f))
         self.exporter_hwm_rest = status_kb(self.exp_proc.pid, 'VmHWM')
+        chwm = status_kb(procs['ceiling'].pid, 'VmHWM')
+        self.stop(procs.pop('ceiling'))
+        hwm, anon = self.exporter_hwm_rest, status_kb(self.exp_proc.pid, 'RssAnon')
+        self.rows.append(Row('4', 'exporter peak RSS (VmHWM) at rest (reference: the ceiling at '
+                             'rest, same libraries)', '%d KiB' % hwm, '%d KiB' % chwm,
+                             hwm / chwm, '≤ 1.10×', hwm <= 1.10 * chwm))
+        self.rows.append(Row('4', 'exporter anonymous memory (RssAnon) at rest', '%d KiB' % anon,
+                             '', None, '≤ 1024 KiB', anon <= KIB))
+        py_what = 'CPU at rest, exporter (reference: the Python exporter)'
+        if self.pyexp:
+            p = per_s['python']
+            self.rows.append(Row('5', py_what, pm(e), pm(p), e / p, 'info'))
+        else:
+            self.rows.append(missing('5', py_what, 'info', self.pyexp_missing))
+        for key, label in (('node', 'its default collectors'),
+                           ('node-min', 'only --collector.loadavg')):
+            what = 'CPU at rest, node_exporter with %s (reference: the exporter)' % label
+            rwhat = 'RSS at rest, exporter (reference: node_exporter with %s)' % label
+            target = '≤ 0.5×' if key == 'node' else 'info'
+            if not self.node:
+                self.rows.append(missing('5', what, 'info', NODE_EXPORTER + ' not installed'))
+                self.rows.append(missing('5', rwhat, target, NODE_EXPORTER + ' not installed'))
+                continue
+            n = per_s[key]
+            self.rows.append(Row('5', what, pm(n), pm(e), n / e if e else None, 'info'))
+            self.rows.append(Row('5', rwhat, '%d KiB' % rss['exporter'], '%d KiB' % rss[key],
+                                 rss['exporter'] / rss[key], target,
+                                 rss['exporter'] <= 0.5 * rss[key] if key == 'node' else None))
 
     def collectd_rows(self, procs, per_s, per_min):
         """The plugin's added CPU per poll and RSS, over collectd with `load`, then bare."""
+        e = self.exporter_cpu_rest
         for load in (True, False):
             base = 'collectd with load and write_prometheus' if load else \
                 'bare collectd, no read plugin'
             added = per_s[(load, True)] - per_s[(load, False)]
-            self.rows.append(Row('1', 'collectd CPU per poll added by the plugin (reference: %s)'
-                                 % base, fmt_us(added * 1e6), per_min(per_s[(load, False)]),
-                                 None, '≤ 60 µs' if load else 'info',
-                                 added * 1e6 <= 60 if load else None))
+            self.rows.append(Row('3', 'collectd CPU per poll added by the plugin, over %s '
+                                 '(reference: the exporter\'s CPU per poll at rest)' % base,
+                                 fmt_us(added * 1e6), fmt_us(e * 1e6), added / e if e else None,
+                                 '≤ 1.25×' if load else 'info',
+                                 added <= 1.25 * e if load else None))
             with_kb = status_kb(procs[(load, True)].pid, 'VmRSS')
             base_kb = status_kb(procs[(load, False)].pid, 'VmRSS')
-            self.rows.append(Row('2', 'collectd RSS with the plugin (reference: %s)' % base,
+            self.rows.append(Row('4', 'collectd RSS with the plugin (reference: %s)' % base,
                                  '%d KiB' % with_kb, '%d KiB' % base_kb, with_kb / base_kb,
                                  '≤ 1.05×' if load else 'info',
                                  with_kb <= 1.05 * base_kb if load else None))
@@ -500,11 +625,11 @@ class Bench:
     def serving_rows(self, label, e, c, targets):
         """Requests/s and p99 rows of one exporter variant against its ceiling."""
         t_rps, t_p99 = ('≥ 0.8×', '≤ 1.5×') if targets else ('info', 'info')
-        self.rows.append(Row('3', 'scrapes/s, %s (reference: ceiling)' % label,
+        self.rows.append(Row('7', 'scrapes/s, %s (reference: ceiling)' % label,
                              '%.0f%s' % (e['rps'], e['note']), '%.0f%s' % (c['rps'], c['note']),
                              e['rps'] / c['rps'], t_rps,
                              e['rps'] >= 0.8 * c['rps'] if targets else None))
-        self.rows.append(Row('3', 'p99 latency, %s (reference: ceiling)' % label,
+        self.rows.append(Row('7', 'p99 latency, %s (reference: ceiling)' % label,
                              '%.3f ms' % e['p99'], '%.3f ms' % c['p99'], e['p99'] / c['p99'],
                              t_p99, e['p99'] <= 1.5 * c['p99'] if targets else None))
 
@@ -518,16 +643,24 @@ class Bench:
             raise RuntimeError('bench-ceiling did not start')
         return p, port
 
+    SCRAPE_ROWS = [
+        ('7', 'scrapes/s, exporter (reference: ceiling)', '≥ 0.8×'),
+        ('7', 'p99 latency, exporter (reference: ceiling)', '≤ 1.5×'),
+        ('4', 'exporter peak RSS (VmHWM) after the scrape load (reference: the ceiling after '
+         'the same load)', '≤ 1.10×'),
+        ('5', 'scrapes/s, exporter (reference: node_exporter with its default collectors)',
+         '≥ 20×'),
+        ('5', 'scrapes/s, exporter (reference: the Python exporter)', 'info'),
+    ]
+
     def phase_scrapes(self):
         if not self.wrk:
-            self.notes.append('Scrape rows skipped: wrk is not installed (Debian: wrk).')
-            self.rows.append(Row('2', 'exporter peak RSS (VmHWM) at rest, no scrape load',
-                                 '%d KiB' % self.exporter_hwm_rest, '', None, '≤ 2048 KiB',
-                                 self.exporter_hwm_rest <= 2048))
+            self.loud('wrk is missing (Debian: wrk): the scrape rows are marked missing.')
+            for item, what, target in self.SCRAPE_ROWS:
+                self.rows.append(missing(item, what, target, 'wrk not installed'))
             return
-        log('3: wrk -t2 -c16 -d%s --latency on loopback' % ('2s' if self.quick else '10s'))
+        log('7, 5: wrk -t2 -c16 -d%s --latency on loopback' % ('2s' if self.quick else '10s'))
         page = http_get(self.eport)[2]
-        self.body = os.path.join(self.tmp, 'page.txt')
         with open(self.body, 'wb') as f:
             f.write(page)
         ceil, cport = self.start_ceiling(self.body)
@@ -536,33 +669,71 @@ class Bench:
         self.stop(ceil)
         e = self.measure(self.exp_proc, self.eport, 'exporter')
         self.serving_rows('exporter (page of %d B)' % len(page), e, c, True)
-        self.seed_wrk = None
-        if self.seed:
-            s = self.seed_wrk = self.measure(self.seed_proc, self.seed_port, 'seed')
-            self.rows.append(Row('3', 'scrapes/s, exporter (reference: seed)', '%.0f' % e['rps'],
-                                 '%.0f%s' % (s['rps'], s['note']),
-                                 e['rps'] / s['rps'] if s['rps'] else None, '≥ 40×',
-                                 e['rps'] >= 40 * s['rps']))
-            self.rows.append(Row('3', 'p99 latency, seed (reference: exporter)',
-                                 '%.1f ms' % s['p99'], '%.3f ms' % e['p99'],
-                                 s['p99'] / e['p99'], 'info'))
+        self.peer_scrapes(e)
         gz = self.gzip_variant(self.exp_proc, self.eport, 'exporter')
         if e['errors'] or e['non2xx']:
             self.per_ip_variant(c, gz)
         self.tls_variant()
         hwm = status_kb(self.exp_proc.pid, 'VmHWM')
-        self.rows.append(Row('2', 'exporter peak RSS (VmHWM) after the scrape load (reference: '
-                             'the ceiling, same libraries)', '%d KiB' % hwm,
-                             '%d KiB' % ceiling_hwm, hwm / ceiling_hwm, '≤ 2048 KiB',
-                             hwm <= 2048))
+        self.rows.append(Row('4', self.SCRAPE_ROWS[2][1], '%d KiB' % hwm, '%d KiB' % ceiling_hwm,
+                             hwm / ceiling_hwm, '≤ 1.10×', hwm <= 1.10 * ceiling_hwm))
+        anon = status_kb(self.exp_proc.pid, 'RssAnon')
+        self.rows.append(Row('4', 'exporter anonymous memory (RssAnon) after the scrape load',
+                             '%d KiB' % anon, '', None, '≤ 1024 KiB', anon <= KIB))
         self.notes.append('Exporter memory after the load: %d KiB anonymous, %d KiB file-backed '
-                          '(shared libraries); %d KiB at rest before it.' % (
-                              status_kb(self.exp_proc.pid, 'RssAnon'),
-                              status_kb(self.exp_proc.pid, 'RssFile'), self.exporter_hwm_rest))
-        if self.seed:
-            shwm = status_kb(self.seed_proc.pid, 'VmHWM')
-            self.rows.append(Row('2', 'seed peak RSS (VmHWM) (reference: exporter)',
-                                 '%d KiB' % shwm, '%d KiB' % hwm, shwm / hwm, 'info'))
+                          '(shared libraries); peak %d KiB at rest before it.' % (
+                              anon, status_kb(self.exp_proc.pid, 'RssFile'),
+                              self.exporter_hwm_rest))
+        self.peer_memory(hwm)
+
+    def peer_scrapes(self, e):
+        """Scrapes/s and p99 of the Python exporter and node_exporter beside the exporter's."""
+        self.pyexp_wrk = None
+        what = self.SCRAPE_ROWS[4][1]
+        if self.pyexp:
+            s = self.pyexp_wrk = self.measure(self.pyexp_proc, self.pyexp_port,
+                                              'the Python exporter')
+            self.rows.append(Row('5', what, '%.0f' % e['rps'], '%.0f%s' % (s['rps'], s['note']),
+                                 e['rps'] / s['rps'] if s['rps'] else None, 'info'))
+            self.rows.append(Row('5', 'p99 latency, the Python exporter (reference: exporter)',
+                                 '%.1f ms' % s['p99'], '%.3f ms' % e['p99'],
+                                 s['p99'] / e['p99'], 'info'))
+        else:
+            self.rows.append(missing('5', what, 'info', self.pyexp_missing))
+        for proc, port, label, target in (
+                (getattr(self, 'node_proc', None), getattr(self, 'node_port', 0),
+                 'its default collectors', '≥ 20×'),
+                (getattr(self, 'node_min_proc', None), getattr(self, 'node_min_port', 0),
+                 'only --collector.loadavg', 'info')):
+            what = 'scrapes/s, exporter (reference: node_exporter with %s)' % label
+            pwhat = 'p99 latency, node_exporter with %s (reference: exporter)' % label
+            if proc is None:
+                self.rows.append(missing('5', what, target, NODE_EXPORTER + ' not installed'))
+                self.rows.append(missing('5', pwhat, 'info', NODE_EXPORTER + ' not installed'))
+                continue
+            n = self.measure(proc, port, 'node_exporter with ' + label)
+            self.rows.append(Row('5', what, '%.0f' % e['rps'], '%.0f%s' % (n['rps'], n['note']),
+                                 e['rps'] / n['rps'] if n['rps'] else None, target,
+                                 e['rps'] >= 20 * n['rps'] if target != 'info' else None))
+            self.rows.append(Row('5', pwhat, '%.3f ms' % n['p99'], '%.3f ms' % e['p99'],
+                                 n['p99'] / e['p99'], 'info'))
+
+    def peer_memory(self, hwm):
+        """The peers' peak RSS after their load, beside the exporter's."""
+        peers = [('the Python exporter', getattr(self, 'pyexp_proc', None)),
+                 ('node_exporter with its default collectors', getattr(self, 'node_proc', None)),
+                 ('node_exporter with only --collector.loadavg',
+                  getattr(self, 'node_min_proc', None))]
+        for label, proc in peers:
+            what = 'exporter peak RSS after the scrape load (reference: %s after its own)' % label
+            target = '≤ 0.5×' if label.endswith('default collectors') else 'info'
+            if proc is None:
+                why = self.pyexp_missing if 'Python' in label else NODE_EXPORTER + ' missing'
+                self.rows.append(missing('5', what, target, why))
+                continue
+            phwm = status_kb(proc.pid, 'VmHWM')
+            self.rows.append(Row('5', what, '%d KiB' % hwm, '%d KiB' % phwm, hwm / phwm, target,
+                                 hwm <= 0.5 * phwm if target != 'info' else None))
 
     def gzip_variant(self, proc, port, label, ceiling=None):
         """gzip rows when the exporter answers Accept-Encoding: gzip; returns the ceiling's run."""
@@ -590,10 +761,11 @@ class Bench:
         exp = self.start_exporter(port, flag)
         e = self.measure(exp, port, 'exporter (%s)' % flag)
         self.serving_rows('exporter with ' + flag, e, c, False)
-        if self.seed_wrk and self.seed_wrk['rps']:
-            self.rows.append(Row('3', 'scrapes/s, exporter with %s (reference: seed)' % flag,
-                                 '%.0f' % e['rps'], '%.0f' % self.seed_wrk['rps'],
-                                 e['rps'] / self.seed_wrk['rps'], 'info'))
+        if self.pyexp_wrk and self.pyexp_wrk['rps']:
+            self.rows.append(Row('5', 'scrapes/s, exporter with %s (reference: the Python '
+                                 'exporter)' % flag, '%.0f' % e['rps'],
+                                 '%.0f' % self.pyexp_wrk['rps'],
+                                 e['rps'] / self.pyexp_wrk['rps'], 'info'))
         if gz:
             self.gzip_variant(exp, port, 'exporter with ' + flag, gz)
         self.notes.append('The exporter\'s default per-address connection limit is below wrk\'s 16 '
@@ -643,12 +815,12 @@ class Bench:
     # -- 4: terminals --------------------------------------------------------------------
 
     def phase_terminals(self):
-        log('4: sampling cost per poll against the floor, 0 to 4000 extra ptys')
+        log('7: sampling cost per poll against the floor, 0 to 4000 extra ptys')
         for n in (0, 10, 100, 1000, 4000):
             p, held, _ = self.holder('ptys', n)
             iters = max(10, min(2000, 200000 // (n + 10)))
             if self.quick:
-                iters = max(5, iters // 10)
+                iters = max(10, iters // 4)
             r = keyvals(self.run([self.probe, 'pts', '/dev/pts', str(iters)]))
             self.release(p)
             poll, floor = float(r['poll_us']), float(r['floor_us'])
@@ -657,9 +829,9 @@ class Bench:
             if held < n:
                 self.notes.append('Only %d of %d ptys could be opened (kernel.pty.max).'
                                   % (held, n))
-            self.rows.append(Row('4', what, fmt_us(poll), fmt_us(floor),
+            self.rows.append(Row('7', what, fmt_us(poll), fmt_us(floor),
                                  poll / floor, '≤ 1.2×', poll <= 1.2 * floor))
-        self.notes.append('Item 4 times idle_sampler_poll with sessions off (the part that '
+        self.notes.append('The pts rows of item 7 time idle_sampler_poll with sessions off (the part that '
                           'scales with terminals; per-terminal values on, as the exporter '
                           'runs) against opendir + readdir + one fstatat per entry + closedir, '
                           'the two interleaved in one process; medians.')
@@ -667,10 +839,10 @@ class Bench:
     # -- 5: processes --------------------------------------------------------------------
 
     def phase_processes(self):
-        log('5: session sampling and `w` with 0, 1000 and 5000 extra idle processes')
+        log('7: session sampling and `w` with 0, 1000 and 5000 extra idle processes')
         sess, _, _ = self.holder('sessions', 2, self.utmp)
         base_s = base_w = None
-        iters, witers = (10, 5) if self.quick else (200, 20)
+        iters, witers = (50, 3) if self.quick else (200, 20)
         for n in (0, 1000, 5000):
             p, held, _ = self.holder('procs', n)
             r = keyvals(self.run([self.probe, 'sessions', self.utmp, '/dev', '/proc',
@@ -680,24 +852,186 @@ class Bench:
             s_us, w_us = float(r['sample_us']), float(w['cpu_us'])
             base_s = base_s or s_us
             base_w = base_w or w_us
-            self.rows.append(Row('5', 'session sampling, %d extra processes, %s sessions '
+            self.rows.append(Row('7', 'session sampling, %d extra processes, %s sessions '
                                  '(reference: 0 extra)' % (held, r['sessions']), fmt_us(s_us),
                                  fmt_us(base_s), s_us / base_s, '≤ 1.2×', s_us <= 1.2 * base_s))
-            self.rows.append(Row('5', '`w` CPU, %d extra processes, wall %s (reference: 0 extra)'
+            self.rows.append(Row('7', '`w` CPU, %d extra processes, wall %s (reference: 0 extra)'
                                  % (held, fmt_us(float(w['wall_us']))), fmt_us(w_us),
                                  fmt_us(base_w), w_us / base_w, 'info'))
             if r['sessions'] != '2':
                 self.notes.append('The sessions sampler reported %s sessions of the 2 held '
                                   '(is idle_sessions still a placeholder?).' % r['sessions'])
         self.release(sess)
-        self.notes.append('Item 5 times idle_sessions_sample (utmp with 2 sessions on real ptys, '
+        self.notes.append('The session rows of item 7 time idle_sessions_sample (utmp with 2 sessions on real ptys, '
                           '/dev, /proc) in-process, median; `w` is timed from fork to exit '
                           '(CPU = user + system from wait4), reading the same utmp.')
+
+    # -- 6: containers ------------------------------------------------------------------
+
+    CONTAINERS = 100
+    CONTAINER_ROWS = [
+        ('container mode CPU, %d containers of 2 terminals, 0 extra processes (reference: floor: '
+         'opendir + fstatat per entry of their devpts directories a second)', '≤ 1.5×'),
+        ('container mode CPU, %d containers of 2 terminals, 5000 extra processes (reference: '
+         'the floor)', '≤ 1.5×'),
+        ('container mode CPU with 5000 extra processes (reference: with 0 extra)', '0.8–1.2×'),
+        ('container mode peak RSS (VmHWM) with %d containers (reference: the host-only '
+         'exporter)', '≤ +512 KiB'),
+    ]
+
+    def container_rows_missing(self, why):
+        for what, target in self.CONTAINER_ROWS:
+            self.rows.append(missing('6', what.replace('%d', str(self.CONTAINERS)), target, why))
+
+    def cgroup2_root(self):
+        """The machine's cgroup v2 tree (unified, or the whole /sys/fs/cgroup), or None."""
+        for d in ('/sys/fs/cgroup/unified', '/sys/fs/cgroup'):
+            r = subprocess.run(['stat', '-fc', '%T', d], capture_output=True, text=True)
+            if r.returncode == 0 and r.stdout.strip() == 'cgroup2fs':
+                return d
+        return None
+
+    def remove_cgroups(self):
+        """Kills what is left in the bench's cgroups and removes them, deepest first."""
+        if not self.cgroot or not os.path.isdir(self.cgroot):
+            return
+        for d, _, _ in sorted(os.walk(self.cgroot), key=lambda w: -w[0].count('/')):
+            for _ in range(50):
+                try:
+                    with open(os.path.join(d, 'cgroup.procs')) as f:
+                        for pid in f.read().split():
+                            os.kill(int(pid), signal.SIGKILL)
+                    os.rmdir(d)
+                    break
+                except ProcessLookupError:
+                    continue
+                except OSError:
+                    time.sleep(0.1)
+        if os.path.isdir(self.cgroot):
+            self.loud('could not remove %s: remove it by hand' % self.cgroot)
+
+    def container_exporter(self, sysfs, port, containers):
+        """The exporter, in container mode or host-only, on an empty pts directory so that only
+        the containers' terminals are polled.  Container mode runs in a private mount
+        namespace where the bench's cgroup subtree is the whole tree (other containers on this
+        machine stay out of the figures)."""
+        nopts = os.path.join(self.tmp, 'nopts')
+        os.makedirs(nopts, exist_ok=True)
+        argv = [self.exporter, '--web.listen-address=127.0.0.1:%d' % port,
+                '--utmp-file=' + self.utmp, '--pts-dir=' + nopts,
+                '--containers.log-dir=' + nopts]
+        if containers:
+            cg = os.path.join(sysfs, 'fs', 'cgroup')
+            os.makedirs(cg, exist_ok=True)
+            argv = ['unshare', '-m', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"',
+                    self.cgroot, cg] + argv + ['--collector.containers', '--path.sysfs=' + sysfs]
+        p = self.start(argv)
+        if not wait_until(lambda: http_get(port) is not None or p.poll() is not None, 10) \
+                or p.poll() is not None:
+            return None
+        return p
+
+    def measure_cpu(self, procs, secs):
+        c0, t0 = {k: cpu_ns(p.pid) for k, p in procs.items()}, time.monotonic()
+        time.sleep(secs)
+        c1, t1 = {k: cpu_ns(p.pid) for k, p in procs.items()}, time.monotonic()
+        return {k: (c1[k] - c0[k]) / 1e9 / (t1 - t0) for k in procs}
+
+    def phase_containers(self):
+        n, secs = self.CONTAINERS, (5 if self.quick else 30)
+        log('6: container mode over %d containers of 2 terminals, 0 and 5000 extra processes, '
+            '%d s each' % (n, secs))
+        root = self.cgroup2_root()
+        if root is None or self.ns is None:
+            return self.container_rows_missing('no cgroup v2 tree or no mount namespaces')
+        self.cgroot = os.path.join(root, 'idle-bench.%d' % os.getpid())
+        os.mkdir(self.cgroot)
+        try:
+            self.containers_run(n, secs)
+        finally:
+            for p in list(self.procs):
+                if p.stdin is not None:
+                    self.release(p)
+            self.remove_cgroups()
+
+    def containers_run(self, n, secs):
+        holder, held, lines = self.holder('containers', n, self.cgroot)
+        ids = [(l[1], int(l[2])) for l in lines if l and l[0] == 'container']
+        if held < n:
+            return self.container_rows_missing('only %d of %d containers started' % (held, n))
+        floor = self.start([self.probe, 'tick'] +
+                           ['/proc/%d/root/dev/pts' % pid for _, pid in ids])
+        iters = '5' if self.quick else '50'
+        walk0 = keyvals(self.run([self.probe, 'containers', self.cgroot, '/proc', iters]))
+        port, hport = free_port(), free_port()
+        exp = self.container_exporter(os.path.join(self.tmp, 'sys'), port, True)
+        host = self.container_exporter(None, hport, False)
+        want = 'container_id="%s"' % ids[-1][0]
+        built = exp is not None and host is not None and wait_until(
+            lambda: want in (http_get(port) or (0, 0, b''))[2].decode(), 15)
+        procs = {'floor': floor}
+        if built:
+            procs.update(containers=exp, host=host)
+        time.sleep(2)
+        cpu0 = self.measure_cpu(procs, secs)
+        extra, xheld, _ = self.holder('procs', 5000)
+        time.sleep(2)
+        walk1 = keyvals(self.run([self.probe, 'containers', self.cgroot, '/proc', iters]))
+        cpu1 = self.measure_cpu(procs, secs)
+        self.release(extra)
+        self.walk_rows(walk0, walk1, cpu0['floor'], xheld)
+        if built:
+            self.container_rows(cpu0, cpu1, xheld, status_kb(exp.pid, 'VmHWM'),
+                                status_kb(host.pid, 'VmHWM'))
+        else:
+            self.container_rows_missing('container mode not built')
+            self.notes.append('Container rows missing: `idle-exporter --collector.containers` '
+                              '%s.' % ('did not start' if exp is None or host is None else
+                                       'served no series with ' + want + ' within 15 s'))
+        for p in (floor, exp, host):
+            if p is not None:
+                self.stop(p)
+
+    def walk_rows(self, walk0, walk1, floor, xheld):
+        """The library's rediscovery walk, spread over its 5 s, against the containers' floor."""
+        n = self.CONTAINERS
+        if walk0.get('containers') != str(n):
+            self.notes.append('idle_containers_walk kept %s of the %d containers (%s refused, '
+                              'last: %s).' % (walk0.get('containers'), n, walk0.get('refused'),
+                                              walk0.get('last_refusal')))
+        w0, w1 = float(walk0['walk_us']), float(walk1['walk_us'])
+        self.rows.append(Row('6', 'container discovery walk (idle_containers_walk, once per 5 s), '
+                             '%d containers, per second (reference: the floor per second)' % n,
+                             '%s (%s per walk)' % (fmt_us(w0 / 5), fmt_us(w0)),
+                             fmt_us(floor * 1e6), w0 / 5 / (floor * 1e6) if floor else None,
+                             'info'))
+        self.rows.append(Row('6', 'container discovery walk, %d extra processes (reference: 0 '
+                             'extra)' % xheld, fmt_us(w1), fmt_us(w0), w1 / w0, 'info'))
+
+    def container_rows(self, cpu0, cpu1, xheld, hwm, host_hwm):
+        n, pm = self.CONTAINERS, self.per_min
+        (w0, t0), (w1, t1), (wf, tf), (wr, tr) = self.CONTAINER_ROWS
+        c0, f0, c1, f1 = cpu0['containers'], cpu0['floor'], cpu1['containers'], cpu1['floor']
+        self.rows.append(Row('6', w0 % n, pm(c0), pm(f0), c0 / f0, t0, c0 <= 1.5 * f0))
+        self.rows.append(Row('6', (w1 % n).replace('5000', str(xheld)), pm(c1), pm(f1), c1 / f1,
+                             t1, c1 <= 1.5 * f1))
+        self.rows.append(Row('6', wf.replace('5000', str(xheld)), pm(c1), pm(c0), c1 / c0, tf,
+                             0.8 * c0 <= c1 <= 1.2 * c0))
+        self.rows.append(Row('6', wr % n, '%d KiB' % hwm, '%d KiB' % host_hwm,
+                             hwm / host_hwm, tr, hwm - host_hwm <= 512))
+        self.notes.append('Item 6: each container is a process in its own cgroup '
+                          '`kubepods/burstable/pod<uid>/<64-hex id>` (under a cgroup of the '
+                          'bench, bound over `--path.sysfs`/fs/cgroup in the exporter\'s mount '
+                          'namespace), with its own mount and pid namespaces and a private devpts '
+                          '(newinstance) on /dev/pts holding 2 ptys. Both exporters poll an empty '
+                          '`--pts-dir`; the floor (bench-probe tick) keeps each devpts directory '
+                          'open and reopens it by descriptor each second. The host-only exporter '
+                          'used %s per poll with 0 extra processes.' % fmt_us(cpu0['host'] * 1e6))
 
     # -- 6: start-up ---------------------------------------------------------------------
 
     def phase_startup(self):
-        log('6: from exec to the first successful scrape')
+        log('7: from exec to the first successful scrape')
         open(self.utmp, 'ab').close()
         n = 5 if self.quick else 20
         r = keyvals(self.run([self.probe, 'startup', str(n), self.exporter,
@@ -705,12 +1039,12 @@ class Bench:
                               '--utmp-file=' + self.utmp]))
         us = float(r['startup_us'])
         ref, ratio = '', None
-        if self.seed:
-            s = keyvals(self.run([self.probe, 'startup', '3', self.seed_python, self.seed,
+        if self.pyexp:
+            s = keyvals(self.run([self.probe, 'startup', '3', DEBIAN_PYTHON, self.pyexp,
                                   '--port', '{port}']))
             ref, ratio = fmt_us(float(s['startup_us'])), us / float(s['startup_us'])
-        self.rows.append(Row('6', 'exec to first successful scrape, median of %d, worst %s '
-                             '(reference: seed)' % (n, fmt_us(float(r['startup_max_us']))),
+        self.rows.append(Row('7', 'exec to first successful scrape, median of %d, worst %s '
+                             '(reference: the Python exporter)' % (n, fmt_us(float(r['startup_max_us']))),
                              fmt_us(us), ref, ratio, '≤ 20 ms', us <= 20000))
 
     # -- report --------------------------------------------------------------------------
@@ -749,33 +1083,49 @@ class Bench:
 
 
 METHOD = [
-    'Item 1: CPU is the sum of the process\'s threads\' `/proc/PID/task/*/schedstat` run time '
-    '(ns) plus `cutime + cstime` of `/proc/PID/stat` (children it reaped, such as the seed\'s '
-    '`w`), read after a 3 s settling time and again after the run, scaled to a minute. The '
-    'exporter, the seed, a floor daemon (bench-probe tick) and four collectd (with and without '
-    '`LoadPlugin idle`, each over logfile + write_prometheus + load and over logfile + '
-    'write_prometheus alone; Interval 10, the plugin polling every second) run at the same '
-    'time over 10 terminals: 8 bare ptys and 2 login sessions (a `sleep` as session leader on each, '
-    'recorded in a private utmp file). The exporter reads it with `--utmp-file`; the seed\'s `w` '
-    'sees it as /run/utmp in a private mount namespace.',
-    'Item 2: collectd RSS is VmRSS at the end of the run; the exporter\'s is VmHWM (peak) '
-    'after every wrk run against it.',
-    'Item 3: `wrk -t2 -c16 -d10s --latency` on 127.0.0.1, one server at a time (the others are '
-    'stopped with SIGSTOP); the ceiling (bench/ceiling.c) serves the exporter\'s own page from '
-    'a fixed buffer with the exporter\'s libmicrohttpd threading (one internal thread). The '
-    'exporter runs with its default connection limits.',
-    'Item 6: bench-probe forks and execs the exporter on a free port, then tries a GET every '
-    '100 µs until one answers 200.',
+    'Items 2, 3 and 5 (at rest): CPU is the sum of the process\'s threads\' '
+    '`/proc/PID/task/*/schedstat` run time (ns) plus `cutime + cstime` of `/proc/PID/stat` '
+    '(children it reaped, such as the Python exporter\'s `w`), read after a 3 s settling time and '
+    'again after the run, scaled to a minute. Side by side for the whole run: the exporter with no '
+    'scrapes, a second exporter scraped every 15 s (the first scrape half a period in), a floor '
+    'daemon (bench-probe tick), the ceiling, the Python exporter, node_exporter with its default '
+    'collectors and with only loadavg, and four collectd (with and without `LoadPlugin idle`, each '
+    'over logfile + write_prometheus + load and over logfile + write_prometheus alone; Interval 10, '
+    'the plugin polling every second), over 10 terminals: 8 bare ptys and 2 login sessions (a '
+    '`sleep` as session leader on each, recorded in a private utmp file). The exporter reads it '
+    'with `--utmp-file`; the Python exporter\'s `w` sees it as /run/utmp in a private mount '
+    'namespace.',
+    'Item 4: RSS at rest is read at the end of the rest run (VmHWM for the exporter and the '
+    'ceiling, VmRSS for collectd); after the load, VmHWM after every wrk run. The ceiling '
+    '(bench/ceiling.c) is linked with every library the exporter loads, so that the difference '
+    'is the exporter\'s own. RssAnon is /proc/PID/status\'s.',
+    'Items 5 and 7 (scrapes): `wrk -t2 -c16 -d10s --latency` on 127.0.0.1, one server at a time '
+    '(the others are stopped with SIGSTOP); the ceiling serves the exporter\'s own page from a '
+    'fixed buffer with the exporter\'s libmicrohttpd threading (one internal thread). The exporter '
+    'runs with its default connection limits; node_exporter on a free loopback port.',
+    'Item 7 (start-up): bench-probe forks and execs the exporter on a free port, then tries a GET '
+    'every 100 µs until one answers 200.',
 ]
 
 
+def debian_python():
+    """Runs the driver itself with Debian's python3 when it is there, whatever configure or PATH
+    picked (a pyenv shim first on PATH is not the python the packages were installed for)."""
+    if os.access(DEBIAN_PYTHON, os.X_OK) and \
+            os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON):
+        os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON, os.path.abspath(__file__)] + sys.argv[1:])
+
+
 def main():
+    debian_python()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--srcdir', default='.')
     ap.add_argument('--builddir', default='.')
     ap.add_argument('--out', default=None)
     ap.add_argument('--quick', action='store_true',
                     default=os.environ.get('BENCH_QUICK', '') not in ('', '0', 'no'))
+    ap.add_argument('--only', default='', help='comma-separated phases to run alone, to rerun '
+                    'a part while working on it: containers, terminals, processes, startup')
     args = ap.parse_args()
     quick_out = os.path.join(args.builddir, 'bench', 'results-quick.md')
     if args.out is None:
@@ -791,12 +1141,14 @@ def main():
         signal.signal(sig, interrupted)
     try:
         machine = bench.machine()
-        bench.phase_rest()
-        bench.phase_scrapes()
-        bench.end_servers()
-        bench.phase_terminals()
-        bench.phase_processes()
-        bench.phase_startup()
+        only = [p for p in args.only.split(',') if p]
+        if not only:
+            bench.phase_rest()
+            bench.phase_scrapes()
+            bench.end_servers()
+        for phase in ('terminals', 'processes', 'containers', 'startup'):
+            if not only or phase in only:
+                getattr(bench, 'phase_' + phase)()
         bench.report(machine, time.monotonic() - start)
     except KeyboardInterrupt:
         log('interrupted; cleaning up')

@@ -5,12 +5,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,10 +23,16 @@ static const char usage[] =
     "Usage: bench-hold ptys N\n"
     "       bench-hold sessions N UTMP-FILE\n"
     "       bench-hold procs N\n"
+    "       bench-hold containers N CGROUP-DIR\n"
     "Opens N pty masters, or N login sessions (a child on each pty as its controlling\n"
-    "terminal, with utmp records written to UTMP-FILE), or forks N idle processes;\n"
-    "prints 'ready N' and holds them until stdin closes or SIGTERM/SIGINT/SIGHUP.\n"
+    "terminal, with utmp records written to UTMP-FILE), or forks N idle processes, or\n"
+    "starts N containers (each in its own cgroup CGROUP-DIR/kubepods/burstable/pod<uid>/<id>,\n"
+    "its own mount and pid namespaces, a private devpts on /dev/pts with 2 ptys open, printed\n"
+    "as 'container ID PID'); prints 'ready N' and holds them until stdin closes or\n"
+    "SIGTERM/SIGINT/SIGHUP.  The caller removes the cgroups once this has exited.\n"
     "Children die with this process (PR_SET_PDEATHSIG).\n";
+
+#define IDLE_ID_SIZE 65 /* a container ID: 64 hex digits and its NUL */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -253,6 +262,129 @@ hold_procs(long n)
 	return i;
 }
 
+/* Creates dir and its missing parents (mode 0755); returns 0 or -1 with errno set. */
+static int
+make_dirs(char *dir)
+{
+	char *slash;
+
+	for (slash = strchr(dir + 1, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return *slash = '/', -1;
+		*slash = '/';
+	}
+	return mkdir(dir, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Writes text to path; returns 0 or -1 with errno set. */
+static int
+write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t)strlen(text);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, (size_t)len) == len;
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* The container's pid 1: a private devpts on /dev/pts, 2 ptys open in it, then sleep. */
+static void
+container_init(pid_t parent, int ready_fd)
+{
+	int i;
+
+	die_with_parent(parent);
+	if (mount("devpts", "/dev/pts", "devpts", 0, "newinstance,ptmxmode=0666") != 0)
+		_exit(3);
+	for (i = 0; i < 2; i++) {
+		int fd = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY);
+
+		if (fd < 0 || unlockpt(fd) != 0)
+			_exit(4);
+	}
+	if (write(ready_fd, "", 1) != 1)
+		_exit(5);
+	for (;;)
+		pause();
+}
+
+/* The forked holder of one container: joins cgroup, unshares mount and pid, forks its pid 1. */
+static void
+container_child(pid_t parent, const char *cgroup, int ready_fd)
+{
+	char procs[PATH_MAX];
+	pid_t init;
+
+	die_with_parent(parent);
+	if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup) >= (int)sizeof(procs) ||
+	    write_file(procs, "0") != 0)
+		_exit(1);
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		_exit(2);
+	init = fork();
+	if (init < 0)
+		_exit(2);
+	if (init == 0)
+		container_init(getppid(), ready_fd);
+	while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+/* Starts container i under root; returns its holder's pid, or -1 with a message. */
+static pid_t
+start_container(const char *root, long i, char *id, size_t id_size)
+{
+	char cgroup[PATH_MAX], ready;
+	int pipefd[2];
+	pid_t pid;
+
+	snprintf(id, id_size, "%064lx", 0xbe7c0000UL + (unsigned long)i);
+	if (snprintf(cgroup, sizeof(cgroup),
+		     "%s/kubepods/burstable/pod00000000-0000-4000-8000-%012lx/%s", root,
+		     (unsigned long)i, id) >= (int)sizeof(cgroup) ||
+	    make_dirs(cgroup) != 0)
+		return perror("bench-hold: cgroup"), -1;
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return perror("bench-hold: pipe"), -1;
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		container_child(getppid(), cgroup, pipefd[1]);
+	}
+	close(pipefd[1]);
+	if (pid > 0 && (remember_child(pid) != 0 || read(pipefd[0], &ready, 1) != 1)) {
+		fprintf(stderr, "bench-hold: container %ld did not start (namespaces, devpts?)\n",
+			i);
+		pid = -1;
+	} else if (pid < 0)
+		perror("bench-hold: fork");
+	close(pipefd[0]);
+	return pid;
+}
+
+/* Starts n containers, printing each as "container ID PID"; returns how many started. */
+static long
+hold_containers(long n, const char *root)
+{
+	char id[IDLE_ID_SIZE];
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = start_container(root, i, id, sizeof(id));
+
+		if (pid < 0)
+			break;
+		printf("container %s %ld\n", id, (long)pid);
+	}
+	return i;
+}
+
 /* Blocks until stdin reaches EOF or a stop signal arrives. */
 static void
 wait_for_stop(void)
@@ -302,6 +434,8 @@ main(int argc, char **argv)
 		held = hold_sessions(n, argv[3]);
 	else if (strcmp(argv[1], "procs") == 0 && argc == 3)
 		held = hold_procs(n);
+	else if (strcmp(argv[1], "containers") == 0 && argc == 4)
+		held = hold_containers(n, argv[3]);
 	else {
 		fputs(usage, stderr);
 		return 2;

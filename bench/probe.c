@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "idle_containers.h"
 #include "idle_sampler.h"
 #include "idle_sessions.h"
 #include "idle_snapshot.h"
@@ -24,9 +25,10 @@
 static const char usage[] =
     "Usage: bench-probe pts DIR ITERATIONS\n"
     "       bench-probe sessions UTMP DEV PROC ITERATIONS\n"
+    "       bench-probe containers CGROUP-DIR PROC ITERATIONS\n"
     "       bench-probe run ITERATIONS COMMAND [ARG]...\n"
     "       bench-probe startup ITERATIONS COMMAND [ARG]...   ({port} in an ARG: a free port)\n"
-    "       bench-probe tick DIR        (the floor as a daemon: one scan of DIR a second)\n"
+    "       bench-probe tick DIR...     (the floor as a daemon: one scan of each DIR a second)\n"
     "       bench-probe freeport\n"
     "Prints key=value lines; times are medians in microseconds.\n";
 
@@ -185,6 +187,54 @@ probe_sessions(const char *utmp, const char *dev, const char *proc, size_t itera
 	printf("sample_us=%.3f\n", median(us, iterations));
 	idle_snapshot_free(&snap);
 	idle_sessions_free(sessions);
+	free(us);
+	return 0;
+}
+
+/* A container set over the cgroup tree cgroup_dir as it is, the host's /dev/pts skipped. */
+static struct idle_containers *
+containers_new(const char *cgroup_dir, const char *proc)
+{
+	struct idle_containers_config config = {0};
+	struct stat st;
+
+	config.cgroup_dir = cgroup_dir;
+	config.proc_dir = proc;
+	if (stat("/dev/pts", &st) == 0) {
+		config.skip_pts_dev = true;
+		config.pts_dev = st.st_dev;
+	}
+	return idle_containers_new(&config);
+}
+
+/* idle_containers_walk alone (the rediscovery every few seconds), median. */
+static int
+probe_containers(const char *cgroup_dir, const char *proc, size_t iterations)
+{
+	struct idle_containers *set = containers_new(cgroup_dir, proc);
+	const struct idle_containers_status *st;
+	double *us = samples_new(iterations);
+	struct timespec now;
+	int rc = 0;
+	size_t i;
+
+	if (set == NULL)
+		return perror("bench-probe: containers"), 1;
+	clock_gettime(CLOCK_REALTIME, &now);
+	(void)idle_containers_walk(set, &now); /* the first walk opens every container */
+	for (i = 0; i < iterations; i++) {
+		double start = now_us();
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		rc = idle_containers_walk(set, &now);
+		us[i] = now_us() - start;
+	}
+	st = idle_containers_status(set);
+	printf("rc=%d\ncontainers=%zu\ntree_found=%d\nrefused=%zu\nlast_refusal=%s\n", rc,
+	       idle_containers_count(set), st->tree_found, st->refused,
+	       st->last_refusal ? strerror(st->last_refusal) : "none");
+	printf("walk_us=%.3f\n", median(us, iterations));
+	idle_containers_free(set);
 	free(us);
 	return 0;
 }
@@ -370,19 +420,55 @@ probe_startup(size_t iterations, char **argv)
 	return 0;
 }
 
-/* The floor as a daemon: a floor scan of dir at every whole second, until killed. */
+/* The floor of a poll of a kept directory: reopen it by its descriptor, then as floor_scan. */
+static long
+floor_scan_fd(int dir_fd)
+{
+	struct dirent *entry;
+	struct stat st;
+	long entries = 0;
+	DIR *dir;
+	int fd;
+
+	fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL)
+		return fd >= 0 ? close(fd), -1 : -1;
+	while ((entry = readdir(dir)) != NULL) {
+		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(dir), entry->d_name, &st, 0) == 0)
+			entries++;
+	}
+	closedir(dir);
+	return entries;
+}
+
+/*
+ * The floor as a daemon: at every whole second, a floor scan of each of the n dirs, opened
+ * once at the start as the exporter keeps a container's devpts open, until killed.
+ */
 static int
-probe_tick(const char *dir)
+probe_tick(char **dirs, int n)
 {
 	struct timespec deadline;
+	int *fds = calloc((size_t)n, sizeof(*fds));
+	int i;
 
+	if (fds == NULL)
+		return perror("bench-probe: tick"), 1;
+	for (i = 0; i < n; i++) {
+		fds[i] = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fds[i] < 0)
+			return perror(dirs[i]), 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	for (;;) {
 		deadline.tv_sec++;
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
 			;
-		if (floor_scan(dir) < 0)
-			return perror(dir), 1;
+		for (i = 0; i < n; i++)
+			if (floor_scan_fd(fds[i]) < 0)
+				return perror(dirs[i]), 1;
 	}
 }
 
@@ -394,12 +480,14 @@ main(int argc, char **argv)
 		return probe_pts(argv[2], parse_count(argv[3]));
 	if (argc == 6 && strcmp(argv[1], "sessions") == 0)
 		return probe_sessions(argv[2], argv[3], argv[4], parse_count(argv[5]));
+	if (argc == 5 && strcmp(argv[1], "containers") == 0)
+		return probe_containers(argv[2], argv[3], parse_count(argv[4]));
 	if (argc >= 4 && strcmp(argv[1], "run") == 0)
 		return probe_run(parse_count(argv[2]), argv + 3);
 	if (argc >= 4 && strcmp(argv[1], "startup") == 0)
 		return probe_startup(parse_count(argv[2]), argv + 3);
-	if (argc == 3 && strcmp(argv[1], "tick") == 0)
-		return probe_tick(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "tick") == 0)
+		return probe_tick(argv + 2, argc - 2);
 	if (argc == 2 && strcmp(argv[1], "freeport") == 0) {
 		unsigned port = free_port();
 
