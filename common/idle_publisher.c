@@ -54,10 +54,10 @@ real_thread_create(pthread_t *thread, void *(*fn)(void *), void *fn_arg, const c
 static void
 add_seconds(struct timespec *t, double seconds)
 {
-	double whole = floor(seconds);
+	time_t whole = (time_t)seconds; /* seconds >= 0: truncation is floor */
 
-	t->tv_sec += (time_t)whole;
-	t->tv_nsec += (long)((seconds - whole) * 1e9);
+	t->tv_sec += whole;
+	t->tv_nsec += (long)((seconds - (double)whole) * 1e9);
 	if (t->tv_nsec >= 1000000000L) {
 		t->tv_sec++;
 		t->tv_nsec -= 1000000000L;
@@ -367,7 +367,8 @@ bool
 idle_publisher_fetch(struct idle_publisher *pub, struct idle_snapshot *dst, uint64_t *generation)
 {
 	/* Half an interval of slack: the timer's next poll is due within one. */
-	struct timespec limit = deadline_in(fmin(1.5 * pub->poll_seconds, 1.0));
+	struct timespec limit = deadline_in(1.5 * pub->poll_seconds < 1.0 ? 1.5 * pub->poll_seconds
+									 : 1.0);
 	bool asked, stale, sessions_ok, changed;
 	uint64_t key;
 

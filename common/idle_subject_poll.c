@@ -8,6 +8,28 @@
 #include "idle_subject_poll.h"
 #include "idle_time.h"
 
+/* One pass: its settings, and the last owner named (terminals of one owner come in runs). */
+struct pass {
+	const struct idle_subject_poll *p;
+	bool named;
+	uid_t uid;
+	char name[IDLE_USER_MAX];
+};
+
+/* Names uid, asking the owner function only when it differs from the last terminal's. */
+static void
+owner_name(struct pass *pass, uid_t uid, char *name, size_t size)
+{
+	if (!pass->named || pass->uid != uid) {
+		pass->p->owner(pass->p->owner_arg, uid, pass->p->now, pass->name,
+			       sizeof(pass->name));
+		pass->uid = uid;
+		pass->named = true;
+	}
+	memcpy(name, pass->name, size < sizeof(pass->name) ? size : sizeof(pass->name));
+	name[size - 1] = '\0';
+}
+
 /*
  * Adds one terminal's values.  Left out of the list (still counted in idle_terminals): a name
  * too long for a tty label, and one that is not valid UTF-8, whose repaired label could equal
@@ -16,7 +38,8 @@
 static int
 add_terminal(void *arg, const char *name, const struct stat *st)
 {
-	const struct idle_subject_poll *p = arg;
+	struct pass *pass = arg;
+	const struct idle_subject_poll *p = pass->p;
 	struct idle_terminal term;
 	size_t len = strlen(name);
 
@@ -25,7 +48,7 @@ add_terminal(void *arg, const char *name, const struct stat *st)
 		return 0;
 	memcpy(term.tty, "pts/", 4);
 	memcpy(term.tty + 4, name, len + 1);
-	p->owner(p->owner_arg, st->st_uid, p->now, term.user, sizeof(term.user));
+	owner_name(pass, st->st_uid, term.user, sizeof(term.user));
 	term.input_seconds = idle_time_age_seconds(p->now, &st->st_atim);
 	term.output_seconds = idle_time_age_seconds(p->now, &st->st_mtim);
 	term.input_time = idle_time_seconds(&st->st_atim);
@@ -111,8 +134,9 @@ finish(const struct idle_subject_poll *p, const struct idle_pts_scan *scan, int 
 int
 idle_subject_poll_path(const struct idle_subject_poll *p, const char *dir)
 {
+	struct pass pass = {.p = p};
 	struct idle_pts_scan scan;
-	int err = idle_pts_read(dir, &scan, p->terminals ? add_terminal : NULL, (void *)p);
+	int err = idle_pts_read(dir, &scan, p->terminals ? add_terminal : NULL, &pass);
 
 	return finish(p, &scan, err);
 }
@@ -120,8 +144,9 @@ idle_subject_poll_path(const struct idle_subject_poll *p, const char *dir)
 int
 idle_subject_poll_fd(const struct idle_subject_poll *p, int dir_fd)
 {
+	struct pass pass = {.p = p};
 	struct idle_pts_scan scan;
-	int err = idle_pts_read_fd(dir_fd, &scan, p->terminals ? add_terminal : NULL, (void *)p);
+	int err = idle_pts_read_fd(dir_fd, &scan, p->terminals ? add_terminal : NULL, &pass);
 
 	return finish(p, &scan, err);
 }

@@ -89,7 +89,9 @@ set_count(size_t *field, const oconfig_item_t *item, const char *what, double ma
 	if (!one_value(item, err, err_size))
 		return EINVAL;
 	n = item->values[0].value.number;
-	if (item->values[0].type != OCONFIG_TYPE_NUMBER || !(n >= 1 && n <= max) || n != floor(n))
+	/* Within the bounds, a cast truncates exactly: no libm for a whole-number test. */
+	if (item->values[0].type != OCONFIG_TYPE_NUMBER || !(n >= 1 && n <= max) ||
+	    n != (double)(size_t)n)
 		return fail(err, err_size, "\"%s\" needs a whole number of %s from 1 to %g",
 			    item->key, what, max);
 	*field = (size_t)n;

@@ -66,6 +66,11 @@ static const struct number_case number_cases[] = {
 	{"plus infinity", INFINITY, "+Inf"},
 	{"minus infinity", -INFINITY, "-Inf"},
 	{"zero", 0, "0"},
+	{"negative zero keeps its sign", -0.0, "-0"},
+	{"negative whole", -7, "-7"},
+	{"largest fast whole number", 999999999999999, "999999999999999"},
+	{"1e15 as %.15g writes it", 1e15, "1e+15"},
+	{"timestamp with a fraction", 1700000027.5, "1700000027.5"},
 };
 
 START_TEST(test_number_cases)
