@@ -1125,7 +1125,8 @@ def main():
     ap.add_argument('--quick', action='store_true',
                     default=os.environ.get('BENCH_QUICK', '') not in ('', '0', 'no'))
     ap.add_argument('--only', default='', help='comma-separated phases to run alone, to rerun '
-                    'a part while working on it: containers, terminals, processes, startup')
+                    'a part while working on it: rest (and scrapes, which needs rest), containers, '
+                    'terminals, processes, startup')
     args = ap.parse_args()
     quick_out = os.path.join(args.builddir, 'bench', 'results-quick.md')
     if args.out is None:
@@ -1142,9 +1143,10 @@ def main():
     try:
         machine = bench.machine()
         only = [p for p in args.only.split(',') if p]
-        if not only:
+        if not only or 'rest' in only:
             bench.phase_rest()
-            bench.phase_scrapes()
+            if not only or 'scrapes' in only:
+                bench.phase_scrapes()
             bench.end_servers()
         for phase in ('terminals', 'processes', 'containers', 'startup'):
             if not only or phase in only:
