@@ -11,6 +11,7 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -70,6 +71,19 @@ visit_container(struct idle_containers_search *s, int cgfd, const struct idle_cg
 		s->rc = s->add(s->arg, ids, pid);
 }
 
+/*
+ * True when root made the cgroup directory fd.  Runtimes run as root; systemd delegates
+ * subtrees such as user@UID.service to their users, who could otherwise name a cgroup of their
+ * own like a container (docker-<id>.scope) and have it taken for one, or shadow a real one.
+ */
+static bool
+made_by_root(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_uid == 0;
+}
+
 /* Walks the cgroup directory fd (consumed) under the pod pod_uid ("" for none). */
 static void
 walk_dir(struct idle_containers_search *s, int fd, const char *pod_uid, int depth)
@@ -94,7 +108,8 @@ walk_dir(struct idle_containers_search *s, int fd, const char *pod_uid, int dept
 			continue; /* gone since readdir, or not a directory */
 		if (idle_cgroup_parse_container(de->d_name, strlen(de->d_name), ids.container_id)) {
 			memcpy(ids.pod_uid, pod_uid, sizeof(ids.pod_uid));
-			visit_container(s, child, &ids);
+			if (made_by_root(child))
+				visit_container(s, child, &ids);
 			(void)close(child);
 		} else if (depth < WALK_MAX_DEPTH) {
 			if (!idle_cgroup_parse_pod(de->d_name, strlen(de->d_name), uid))

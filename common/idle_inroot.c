@@ -23,7 +23,8 @@ idle_inroot_open(int root_fd, const char *path, int flags, int *fd)
 	long rc;
 
 	memset(&how, 0, sizeof(how));
-	how.flags = (unsigned long long)(flags | O_CLOEXEC | O_NOCTTY);
+	/* O_PATH takes no O_NOCTTY: openat2 refuses flags an O_PATH open would ignore. */
+	how.flags = (unsigned long long)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY));
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 	do
 		rc = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));

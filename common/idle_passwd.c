@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* User names from a container's own passwd file, read inside its root and kept until it changes. */
+#define _GNU_SOURCE /* O_PATH */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -138,6 +139,22 @@ count_lines(const char *text, size_t len)
 	return n;
 }
 
+/* Gives back what blank or broken lines reserved: a file of newlines must not hold megabytes. */
+static void
+shrink(struct idle_passwd *pw)
+{
+	struct passwd_entry *fit;
+
+	if (pw->count == 0) {
+		free(pw->entries);
+		pw->entries = NULL;
+		return;
+	}
+	fit = realloc(pw->entries, pw->count * sizeof(*pw->entries));
+	if (fit != NULL)
+		pw->entries = fit;
+}
+
 int
 idle_passwd_load(struct idle_passwd *pw, const char *text, size_t len)
 {
@@ -160,6 +177,7 @@ idle_passwd_load(struct idle_passwd *pw, const char *text, size_t len)
 	}
 	if (pw->count > 1)
 		sort_unique(pw);
+	shrink(pw);
 	return 0;
 }
 
@@ -208,20 +226,48 @@ forget(struct idle_passwd *pw, int rc)
 	return rc;
 }
 
+/*
+ * Opens for reading the regular file that path_fd (O_PATH) names, and no other: a container
+ * chooses what its etc/passwd is, and opening a device runs its driver's open (a watchdog, a
+ * tape) as the exporter, outside the container's device rules.  So the type is checked on the
+ * O_PATH descriptor first, and that same inode reopened through /proc/self/fd.  Returns 0 and
+ * sets *fd and *st, or an errno (EINVAL: not a regular file).
+ */
+static int
+open_regular(int path_fd, int *fd, struct stat *st)
+{
+	char self[40];
+	struct stat again;
+
+	if (fstat(path_fd, st) != 0)
+		return errno;
+	if (!S_ISREG(st->st_mode))
+		return EINVAL;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", path_fd);
+	*fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (*fd < 0)
+		return errno;
+	if (fstat(*fd, &again) != 0 || again.st_dev != st->st_dev || again.st_ino != st->st_ino) {
+		(void)close(*fd);
+		return EINVAL;
+	}
+	return 0;
+}
+
 int
 idle_passwd_refresh(struct idle_passwd *pw, int root_fd)
 {
 	struct stat st;
-	int fd, rc;
+	int path_fd, fd = -1, rc;
 
-	rc = idle_inroot_open(root_fd, "etc/passwd", O_RDONLY | O_NONBLOCK, &fd);
+	rc = idle_inroot_open(root_fd, "etc/passwd", O_PATH, &path_fd);
 	if (rc != 0)
 		return forget(pw, rc == ENOENT ? 0 : rc);
-	if (fstat(fd, &st) != 0)
-		rc = errno;
-	else if (!S_ISREG(st.st_mode))
-		rc = EINVAL;
-	else if (st.st_size > IDLE_PASSWD_MAX_BYTES)
+	rc = open_regular(path_fd, &fd, &st);
+	(void)close(path_fd);
+	if (rc != 0)
+		return forget(pw, rc);
+	if (st.st_size > IDLE_PASSWD_MAX_BYTES)
 		rc = EFBIG;
 	else if (!same_file(pw, &st)) {
 		rc = load_fd(pw, fd, (size_t)st.st_size);

@@ -247,6 +247,30 @@ START_TEST(test_discover)
 }
 END_TEST
 
+/* A cgroup a user made in a subtree systemd delegated to them, named like a container, is not
+ * taken for one: runtimes run as root. */
+START_TEST(test_user_made_cgroup)
+{
+	char path[700];
+	struct fx fx;
+
+	fx_init(&fx);
+	fx_container(&fx, "/user.slice/user-1000.slice/user@1000.service/docker-" ID1 ".scope", 101,
+		     "0::/user.slice/user-1000.slice/user@1000.service/docker-" ID1 ".scope", "c1");
+	fx_mount(&fx, "c1", "dev/pts", "devpts");
+	snprintf(path, sizeof(path),
+		 "%s/cg/user.slice/user-1000.slice/user@1000.service/docker-" ID1 ".scope", fx.dir);
+	ck_assert(chown(path, 1000, 1000) == 0);
+	fx_new(&fx);
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	ck_assert_uint_eq(idle_containers_count(fx.set), 0);
+	ck_assert(chown(path, 0, 0) == 0);
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	ck_assert_uint_eq(idle_containers_count(fx.set), 1);
+	fx_done(&fx);
+}
+END_TEST
+
 /* A container that comes is kept on the next walk; one that goes is dropped, its fds closed. */
 START_TEST(test_come_and_go)
 {
@@ -639,6 +663,7 @@ containers_suite(void)
 	TCase *tc = tcase_create("discover");
 
 	tcase_add_test(tc, test_discover);
+	tcase_add_test(tc, test_user_made_cgroup);
 	tcase_add_test(tc, test_come_and_go);
 	tcase_add_test(tc, test_names_later);
 	tcase_add_test(tc, test_refresh_interval);

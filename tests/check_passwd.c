@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "check_mounts.h"
@@ -211,9 +213,21 @@ START_TEST(test_not_regular)
 	ck_assert_str_eq(name, "0");
 	ck_assert(asprintf(&path, "%s/root/etc/passwd", dir) > 0);
 	ck_assert(rmdir(path) == 0);
-	ck_assert(mkfifo(path, 0600) == 0); /* opened without blocking, then refused */
+	ck_assert(mkfifo(path, 0600) == 0); /* refused by its type, never opened */
 	ck_assert_int_eq(lookup(root, 0, name, sizeof(name)), EINVAL);
 	ck_assert(unlink(path) == 0);
+	/* A device (here /dev/null's numbers): opening it would run its driver as the exporter, so
+	 * it must be refused before any open; inotify sees every open of the node. */
+	if (mknod(path, S_IFCHR | 0600, makedev(1, 3)) == 0) {
+		int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		char ev[sizeof(struct inotify_event) + 256];
+
+		ck_assert(in >= 0 && inotify_add_watch(in, path, IN_OPEN) >= 0);
+		ck_assert_int_eq(lookup(root, 0, name, sizeof(name)), EINVAL);
+		ck_assert_msg(read(in, ev, sizeof(ev)) < 0, "the device node was opened");
+		ck_assert(close(in) == 0);
+		ck_assert(unlink(path) == 0);
+	}
 	free(path);
 	ck_assert(close(root) == 0);
 	fixture_remove(dir);
