@@ -28,7 +28,8 @@ struct idle_publisher {
 	struct idle_snapshot latest, work;
 	struct timespec latest_boot; /* when latest was polled */
 	bool have_latest;
-	uint64_t version; /* bumped at every publish of either kind */
+	uint64_t version;	/* bumped at every publish of either kind */
+	uint64_t copy_failures; /* fetches whose terminals did not fit: counted as pts errors */
 
 	struct idle_session_values sessions;
 	uint64_t session_errors[IDLE_SOURCE_COUNT];
@@ -117,10 +118,11 @@ static void
 poll_once(struct idle_publisher *pub)
 {
 	struct idle_snapshot spare;
-	struct timespec now, boot;
+	struct timespec now, boot = {0, 0};
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	pub->ops.boottime(pub->ops.arg, &boot);
+	/* Unreadable, the boot time stays 0: the poll then counts as old, never as fresh. */
+	(void)pub->ops.boottime(pub->ops.arg, &boot);
 	pub->ops.poll(pub->ops.arg, &now, &pub->work);
 	pthread_mutex_lock(&pub->lock);
 	spare = pub->latest;
@@ -175,6 +177,7 @@ run_sessions(void *arg)
 
 	pthread_mutex_lock(&pub->lock);
 	for (;;) {
+		boot = (struct timespec){0, 0};
 		while (!pub->stopping && !pub->sessions_wanted)
 			pthread_cond_wait(&pub->want, &pub->lock);
 		if (pub->stopping)
@@ -184,7 +187,7 @@ run_sessions(void *arg)
 		memcpy(errors, pub->session_errors, sizeof(errors));
 		pthread_mutex_unlock(&pub->lock);
 		clock_gettime(CLOCK_REALTIME, &now);
-		pub->ops.boottime(pub->ops.arg, &boot);
+		(void)pub->ops.boottime(pub->ops.arg, &boot);
 		memset(&values, 0, sizeof(values));
 		pub->ops.sessions(pub->ops.arg, &now, &values, errors);
 		pthread_mutex_lock(&pub->lock);
@@ -324,13 +327,18 @@ stale_seconds(const struct idle_publisher *pub)
 	return 3 * pub->poll_seconds + 1;
 }
 
-/* True while a reader should wait: nothing polled yet, an old poll, sessions it asked for. */
+/*
+ * True while a reader should wait: nothing polled yet, an old poll (unless one was published
+ * since the reader came: a poll slower than the interval is as fresh as it gets), sessions it
+ * asked for.
+ */
 static bool
-missing(const struct idle_publisher *pub, bool asked)
+missing(const struct idle_publisher *pub, bool asked, uint64_t came_at)
 {
 	if (pub->stopping)
 		return false;
-	if (!pub->have_latest || age(pub, &pub->latest_boot) > fresh_seconds(pub))
+	if (!pub->have_latest ||
+	    (pub->version == came_at && age(pub, &pub->latest_boot) > fresh_seconds(pub)))
 		return true;
 	return asked && (pub->sessions_wanted || pub->sessions_busy);
 }
@@ -353,8 +361,11 @@ copy_current(struct idle_publisher *pub, struct idle_snapshot *dst, bool stale, 
 {
 	enum idle_source source;
 
+	/* Terminals that did not fit are left out and counted, in a counter that never goes back.
+	 */
 	if (idle_snapshot_copy(dst, &pub->latest) != 0)
-		dst->errors[IDLE_SOURCE_PTS]++; /* the terminals that did not fit are left out */
+		pub->copy_failures++;
+	dst->errors[IDLE_SOURCE_PTS] += pub->copy_failures;
 	dst->stale = stale;
 	memset(&dst->sessions, 0, sizeof(dst->sessions));
 	if (sessions_ok)
@@ -367,14 +378,15 @@ bool
 idle_publisher_fetch(struct idle_publisher *pub, struct idle_snapshot *dst, uint64_t *generation)
 {
 	/* Half an interval of slack: the timer's next poll is due within one. */
-	struct timespec limit = deadline_in(1.5 * pub->poll_seconds < 1.0 ? 1.5 * pub->poll_seconds
-									 : 1.0);
+	struct timespec limit =
+	    deadline_in(1.5 * pub->poll_seconds < 1.0 ? 1.5 * pub->poll_seconds : 1.0);
 	bool asked, stale, sessions_ok, changed;
-	uint64_t key;
+	uint64_t key, came_at;
 
 	pthread_mutex_lock(&pub->lock);
 	asked = ask_sessions(pub);
-	while (missing(pub, asked) &&
+	came_at = pub->version;
+	while (missing(pub, asked, came_at) &&
 	       pthread_cond_timedwait(&pub->published, &pub->lock, &limit) != ETIMEDOUT)
 		;
 	stale = !pub->have_latest || age(pub, &pub->latest_boot) > stale_seconds(pub);

@@ -119,6 +119,7 @@ idle_snapshot_copy(struct idle_snapshot *dst, const struct idle_snapshot *src)
 		       sizeof(*src->containers)) != 0) {
 		dst->terminals_len = 0;
 		dst->containers_len = 0;
+		dst->containers_enabled = false;
 		dst->host.has_terminals = false;
 		dst->host.terminals_len = 0;
 		return ENOMEM;

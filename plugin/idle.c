@@ -2,6 +2,8 @@
 /* The collectd read plugin "idle" (LoadPlugin idle): registration and lifecycle. */
 #include "collectd.h"
 
+#include <stdatomic.h>
+
 #include "plugin.h"
 #include "utils/common/common.h"
 
@@ -21,6 +23,9 @@
 static struct options options;
 static int config_blocks;
 static bool config_failed;
+/* Cleared before the threads are stopped: one left behind in a stuck read may return after
+ * collectd has torn its logging down, and must then log nothing. */
+static atomic_bool reporting;
 
 /* What runs between init and shutdown. */
 struct plugin_state {
@@ -37,6 +42,8 @@ report_source(void *arg, enum idle_source source, int err, const char *detail)
 	char buf[256];
 
 	(void)arg;
+	if (!atomic_load(&reporting))
+		return;
 	if (err != 0)
 		WARNING("idle plugin: cannot read the %s source %s: %s; its values are left out "
 			"until it recovers",
@@ -91,6 +98,7 @@ state_free(void *arg)
 
 	if (state == NULL)
 		return;
+	atomic_store(&reporting, false);
 	idle_publisher_free(state->publisher);
 	dispatcher_free(state->dispatcher);
 	free(state);
@@ -114,6 +122,7 @@ state_new(void)
 	char buf[256];
 
 	options_sampler(&options, &sc);
+	atomic_store(&reporting, true);
 	sc.report = report_source;
 	if ((state = calloc(1, sizeof(*state))) == NULL ||
 	    (sampler = idle_sampler_new(&sc)) == NULL) {
