@@ -86,18 +86,14 @@ samples_new(size_t n)
 	return v;
 }
 
-/* The floor of a pts poll: opendir, one fstatat per entry, closedir.  Returns the entries. */
+/* One fstatat per entry of an open directory, which it closes: the floor's whole work. */
 static long
-floor_scan(const char *path)
+floor_entries(DIR *dir)
 {
 	struct dirent *entry;
 	struct stat st;
 	long entries = 0;
-	DIR *dir;
 
-	dir = opendir(path);
-	if (dir == NULL)
-		return -1;
 	while ((entry = readdir(dir)) != NULL) {
 		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
 			continue;
@@ -106,6 +102,15 @@ floor_scan(const char *path)
 	}
 	closedir(dir);
 	return entries;
+}
+
+/* The floor of a pts poll: opendir, one fstatat per entry, closedir.  Returns the entries. */
+static long
+floor_scan(const char *path)
+{
+	DIR *dir = opendir(path);
+
+	return dir == NULL ? -1 : floor_entries(dir);
 }
 
 /* One timed idle_sampler_poll; returns its microseconds. */
@@ -424,23 +429,16 @@ probe_startup(size_t iterations, char **argv)
 static long
 floor_scan_fd(int dir_fd)
 {
-	struct dirent *entry;
-	struct stat st;
-	long entries = 0;
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dir;
-	int fd;
 
-	fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL)
-		return fd >= 0 ? close(fd), -1 : -1;
-	while ((entry = readdir(dir)) != NULL) {
-		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-			continue;
-		if (fstatat(dirfd(dir), entry->d_name, &st, 0) == 0)
-			entries++;
+	if (fd < 0)
+		return -1;
+	if ((dir = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return -1;
 	}
-	closedir(dir);
-	return entries;
+	return floor_entries(dir);
 }
 
 /*
