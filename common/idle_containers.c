@@ -27,6 +27,7 @@
 #include "idle_containers_file.h"
 #include "idle_containers_proc.h"
 #include "idle_containers_tree.h"
+#include "idle_defaults.h"
 #include "idle_inroot.h"
 #include "idle_passwd.h"
 
@@ -36,6 +37,7 @@ struct idle_containers {
 	struct idle_podlog *log;
 	struct idle_container *items;
 	size_t count, cap;
+	size_t sorted; /* items[0..sorted) are in id order: all of them between walks */
 	unsigned char *seen; /* per item, this walk */
 	size_t seen_cap;
 	char (*refused)[IDLE_CONTAINER_ID_LEN + 1]; /* ids refused this walk */
@@ -123,13 +125,25 @@ idle_containers_free(struct idle_containers *set)
 	free(set);
 }
 
-/* Returns the index of the container id, or set->count. */
+/* Returns the index of the container id, or set->count: a binary search of the walk's sorted
+ * items, then a look at those this walk added. */
 static size_t
 find(const struct idle_containers *set, const char *id)
 {
-	size_t i;
+	size_t lo = 0, hi = set->sorted, mid, i;
+	int cmp;
 
-	for (i = 0; i < set->count; i++)
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(set->items[mid].id, id);
+		if (cmp == 0)
+			return mid;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = set->sorted; i < set->count; i++)
 		if (strcmp(set->items[i].id, id) == 0)
 			return i;
 	return set->count;
@@ -308,6 +322,7 @@ sweep(struct idle_containers *set)
 			release(&set->items[i]);
 	}
 	set->count = kept;
+	set->sorted = 0;
 }
 
 static int
@@ -315,6 +330,20 @@ container_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct idle_container *)a)->id,
 		      ((const struct idle_container *)b)->id);
+}
+
+/* Whether c's passwd file is due a look: never looked at, or IDLE_NAMES_TTL_SECONDS ago (or in
+ * the future: a clock set back).  Looking costs two path walks inside its root. */
+static bool
+passwd_due(const struct idle_container *c, const struct timespec *now)
+{
+	double since;
+
+	if (!c->passwd_looked)
+		return true;
+	since = (double)(now->tv_sec - c->passwd_checked.tv_sec) +
+		(double)(now->tv_nsec - c->passwd_checked.tv_nsec) / 1e9;
+	return since < 0 || since >= IDLE_NAMES_TTL_SECONDS;
 }
 
 /* Copies each container's names from the log directory, and rereads changed passwd files. */
@@ -334,7 +363,11 @@ refresh_details(struct idle_containers *set, const struct timespec *now)
 			 names ? names->namespace_name : "");
 		snprintf(c->pod, sizeof(c->pod), "%s", names ? names->pod : "");
 		snprintf(c->container, sizeof(c->container), "%s", names ? names->container : "");
-		(void)idle_passwd_refresh(c->passwd, c->root_fd);
+		if (passwd_due(c, now)) {
+			(void)idle_passwd_refresh(c->passwd, c->root_fd);
+			c->passwd_checked = *now;
+			c->passwd_looked = true;
+		}
 	}
 }
 
@@ -380,6 +413,7 @@ idle_containers_walk(struct idle_containers *set, const struct timespec *now)
 	sweep(set);
 	if (set->count > 1)
 		qsort(set->items, set->count, sizeof(*set->items), container_cmp);
+	set->sorted = set->count;
 	refresh_details(set, now);
 	return rc;
 }

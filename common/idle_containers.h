@@ -39,7 +39,9 @@ struct idle_container {
 	dev_t pts_dev; /* st_dev of its devpts instance */
 	int pts_fd;    /* its devpts directory, O_RDONLY | O_DIRECTORY; the set owns it */
 	int root_fd;   /* its root directory, O_PATH; the set owns it */
-	struct idle_passwd *passwd; /* its /etc/passwd, reread on each walk when changed */
+	struct idle_passwd *passwd; /* its /etc/passwd, reread when changed */
+	bool passwd_looked;		/* passwd_checked is set: */
+	struct timespec passwd_checked; /* when a walk last looked; again IDLE_NAMES_TTL_SECONDS on */
 };
 
 /* What the last walk did, for the caller's logs and error counters. */

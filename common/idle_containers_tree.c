@@ -57,31 +57,46 @@ first_pid(int cgfd, int depth)
 	return pid;
 }
 
-/* A container's cgroup: keeps the container when new. */
-static void
-visit_container(struct idle_containers_search *s, int cgfd, const struct idle_cgroup_ids *ids)
+/*
+ * True when root made the cgroup directory st describes.  Runtimes run as root; systemd
+ * delegates subtrees such as user@UID.service to their users, who could otherwise name a cgroup
+ * of their own like a container (docker-<id>.scope) and have it taken for one, or shadow a real
+ * one.
+ */
+static bool
+made_by_root(const struct stat *st)
 {
-	pid_t pid;
-
-	s->containers++;
-	if (!s->claim(s->arg, ids->container_id))
-		return;
-	pid = first_pid(cgfd, 0);
-	if (pid > 0) /* a container with no process yet is tried again on the next walk */
-		s->rc = s->add(s->arg, ids, pid);
+	return S_ISDIR(st->st_mode) && st->st_uid == 0;
 }
 
 /*
- * True when root made the cgroup directory fd.  Runtimes run as root; systemd delegates
- * subtrees such as user@UID.service to their users, who could otherwise name a cgroup of their
- * own like a container (docker-<id>.scope) and have it taken for one, or shadow a real one.
+ * The container cgroup name under the open directory dirfd: claimed, and kept when new.  A
+ * container already kept costs one fstatat, so a walk's cost stays that of listing the pods.
  */
-static bool
-made_by_root(int fd)
+static void
+visit_container(struct idle_containers_search *s, int dirfd, const char *name,
+		const struct idle_cgroup_ids *ids)
 {
-	struct stat st;
+	struct stat st, opened;
+	pid_t pid;
+	int fd;
 
-	return fstat(fd, &st) == 0 && st.st_uid == 0;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !made_by_root(&st))
+		return; /* gone since readdir, or not root's */
+	s->containers++;
+	if (!s->claim(s->arg, ids->container_id))
+		return;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* The directory stat'ed, not one put in its place since. */
+	if (fstat(fd, &opened) == 0 && made_by_root(&opened) && opened.st_ino == st.st_ino &&
+	    opened.st_dev == st.st_dev) {
+		pid = first_pid(fd, 0);
+		if (pid > 0) /* a container with no process yet is tried again on the next walk */
+			s->rc = s->add(s->arg, ids, pid);
+	}
+	(void)close(fd);
 }
 
 /* Walks the cgroup directory fd (consumed) under the pod pod_uid ("" for none). */
@@ -102,22 +117,20 @@ walk_dir(struct idle_containers_search *s, int fd, const char *pod_uid, int dept
 		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
 		    strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		if (idle_cgroup_parse_container(de->d_name, strlen(de->d_name), ids.container_id)) {
+			memcpy(ids.pod_uid, pod_uid, sizeof(ids.pod_uid));
+			visit_container(s, dirfd(d), de->d_name, &ids);
+			continue;
+		}
+		if (depth >= WALK_MAX_DEPTH)
+			continue;
 		child =
 		    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (child < 0)
 			continue; /* gone since readdir, or not a directory */
-		if (idle_cgroup_parse_container(de->d_name, strlen(de->d_name), ids.container_id)) {
-			memcpy(ids.pod_uid, pod_uid, sizeof(ids.pod_uid));
-			if (made_by_root(child))
-				visit_container(s, child, &ids);
-			(void)close(child);
-		} else if (depth < WALK_MAX_DEPTH) {
-			if (!idle_cgroup_parse_pod(de->d_name, strlen(de->d_name), uid))
-				memcpy(uid, pod_uid, sizeof(uid));
-			walk_dir(s, child, uid, depth + 1);
-		} else {
-			(void)close(child);
-		}
+		if (!idle_cgroup_parse_pod(de->d_name, strlen(de->d_name), uid))
+			memcpy(uid, pod_uid, sizeof(uid));
+		walk_dir(s, child, uid, depth + 1);
 	}
 	(void)closedir(d);
 }

@@ -23,4 +23,8 @@
 #define IDLE_POLL_SECONDS_MIN 0.01
 #define IDLE_POLL_SECONDS_MAX 3600.0
 
+/* Seconds a terminal owner's name may be old: the host's passwd lookups and each container's
+ * passwd file are asked again after this, so a user renamed or added shows up within it. */
+#define IDLE_NAMES_TTL_SECONDS 60
+
 #endif

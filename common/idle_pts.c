@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The pts directory: newest modification and access times, and each terminal's. */
+#define _GNU_SOURCE /* getdents64 */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,14 +33,14 @@ scan_add(struct idle_pts_scan *scan, bool ptmx, const struct stat *st)
 
 /* Stats one entry relative to the open directory and adds it when it is a device. */
 static int
-scan_entry(DIR *dir, const char *name, struct idle_pts_scan *scan, idle_pts_terminal_fn each,
+scan_entry(int dir_fd, const char *name, struct idle_pts_scan *scan, idle_pts_terminal_fn each,
 	   void *arg)
 {
 	struct stat st;
 	bool ptmx;
 
 	/* No AT_SYMLINK_NOFOLLOW: like the Python exporter's os.stat, a link counts by its target. */
-	if (fstatat(dirfd(dir), name, &st, 0) != 0) {
+	if (fstatat(dir_fd, name, &st, 0) != 0) {
 		/* Gone since readdir, dangling, a loop: one entry, not the whole directory. */
 		scan->skipped++;
 		return 0;
@@ -51,6 +52,13 @@ scan_entry(DIR *dir, const char *name, struct idle_pts_scan *scan, idle_pts_term
 	if (each != NULL && !ptmx)
 		return each(arg, name, &st);
 	return 0;
+}
+
+/* Whether a directory entry is . or .., which are no pts entries. */
+static bool
+dot_or_dotdot(const char *name)
+{
+	return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
 }
 
 /* Scans an open directory, which it closes.  Returns 0 or an errno. */
@@ -67,9 +75,9 @@ scan_dir(DIR *dir, struct idle_pts_scan *scan, idle_pts_terminal_fn each, void *
 			err = errno;
 			break;
 		}
-		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+		if (dot_or_dotdot(entry->d_name))
 			continue;
-		err = scan_entry(dir, entry->d_name, scan, each, arg);
+		err = scan_entry(dirfd(dir), entry->d_name, scan, each, arg);
 		if (err != 0)
 			break;
 	}
@@ -94,18 +102,24 @@ idle_pts_read(const char *path, struct idle_pts_scan *scan, idle_pts_terminal_fn
 int
 idle_pts_read_fd(int dir_fd, struct idle_pts_scan *scan, idle_pts_terminal_fn each, void *arg)
 {
-	/* A new open file description: its own offset, so dir_fd is left where it was. */
-	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir;
+	/* A kept directory read from its start again: three system calls where a reopen through
+	 * fdopendir takes six, which in container mode is the poll's cost for each container. */
+	char buf[4096] __attribute__((aligned(8)));
+	const struct dirent64 *entry;
+	ssize_t n, off;
 	int err;
 
 	memset(scan, 0, sizeof(*scan));
-	if (fd < 0)
+	if (lseek(dir_fd, 0, SEEK_SET) < 0)
 		return errno;
-	if ((dir = fdopendir(fd)) == NULL) {
-		err = errno;
-		(void)close(fd);
-		return err;
+	while ((n = getdents64(dir_fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; off += entry->d_reclen) {
+			entry = (const struct dirent64 *)(buf + off);
+			if (dot_or_dotdot(entry->d_name))
+				continue;
+			if ((err = scan_entry(dir_fd, entry->d_name, scan, each, arg)) != 0)
+				return err;
+		}
 	}
-	return scan_dir(dir, scan, each, arg);
+	return n < 0 ? errno : 0;
 }

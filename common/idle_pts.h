@@ -36,9 +36,10 @@ int idle_pts_read(const char *dir, struct idle_pts_scan *scan, idle_pts_terminal
 		  void *arg);
 
 /*
- * idle_pts_read of the directory open as dir_fd (O_PATH is fine), which is neither moved nor
- * closed: the scan reads through a descriptor of its own, so a held fd can be scanned at
- * every poll.  Returns as idle_pts_read.  Reentrant.
+ * idle_pts_read of the directory open for reading as dir_fd (O_RDONLY | O_DIRECTORY), kept by
+ * the caller to be scanned at every poll: each scan rewinds it and reads it to its end, so no
+ * other reader may use that open file description meanwhile.  Not closed.  Returns as
+ * idle_pts_read.  Reentrant for distinct descriptors.
  */
 int idle_pts_read_fd(int dir_fd, struct idle_pts_scan *scan, idle_pts_terminal_fn each,
 		     void *arg);

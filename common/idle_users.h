@@ -7,8 +7,10 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "idle_defaults.h"
+
 /* Seconds an answer is trusted: a user added, renamed or removed shows up within this. */
-#define IDLE_USERS_TTL_SECONDS 60
+#define IDLE_USERS_TTL_SECONDS IDLE_NAMES_TTL_SECONDS
 /* Seconds after its last use that an entry is dropped: memory follows the users present. */
 #define IDLE_USERS_DROP_SECONDS 300
 

@@ -18,6 +18,7 @@
 #include "check_run.h"
 #include "fixture.h"
 #include "idle_containers.h"
+#include "idle_defaults.h"
 #include "idle_inroot.h"
 
 #define ID1 "1111111111111111111111111111111111111111111111111111111111111111"
@@ -331,6 +332,87 @@ START_TEST(test_refresh_interval)
 	t.tv_sec = 900;
 	ck_assert_int_eq(idle_containers_refresh(fx.set, &t), 0);
 	ck_assert_uint_eq(idle_containers_count(fx.set), 1); /* known: kept while its cgroup is */
+	fx_done(&fx);
+}
+END_TEST
+
+/* A container's passwd file is looked at when it is found, then again only once
+ * IDLE_NAMES_TTL_SECONDS have passed (or the clock went back): two path walks inside its root
+ * per container, which every 5-second walk would repeat for nothing. */
+START_TEST(test_passwd_interval)
+{
+	const struct idle_container *c;
+	struct timespec t = {1000, 0};
+	char name[33];
+	struct fx fx;
+
+	fx_init(&fx);
+	fx_container(&fx, "/docker/" ID1, 101, "0::/docker/" ID1, "c1");
+	fx_mount(&fx, "c1", "dev/pts", "devpts");
+	fx_write(fx.dir, "roots/c1/etc/passwd", "alice:x:1000:1000::/:\n");
+	fx_new(&fx);
+	ck_assert_int_eq(idle_containers_walk(fx.set, &t), 0);
+	c = fx_find(&fx, ID1);
+	idle_container_user(c, 1000, name, sizeof(name));
+	ck_assert_str_eq(name, "alice");
+	fx_write(fx.dir, "roots/c1/etc/passwd", "bob:x:1000:1000::/:\n");
+	t.tv_sec += IDLE_NAMES_TTL_SECONDS - 1;
+	ck_assert_int_eq(idle_containers_walk(fx.set, &t), 0);
+	idle_container_user(fx_find(&fx, ID1), 1000, name, sizeof(name));
+	ck_assert_str_eq(name, "alice");
+	t.tv_sec += 1;
+	ck_assert_int_eq(idle_containers_walk(fx.set, &t), 0);
+	idle_container_user(fx_find(&fx, ID1), 1000, name, sizeof(name));
+	ck_assert_str_eq(name, "bob");
+	fx_write(fx.dir, "roots/c1/etc/passwd", "carol:x:1000:1000::/:\n");
+	t.tv_sec -= 10;
+	ck_assert_int_eq(idle_containers_walk(fx.set, &t), 0);
+	idle_container_user(fx_find(&fx, ID1), 1000, name, sizeof(name));
+	ck_assert_str_eq(name, "carol");
+	fx_done(&fx);
+}
+END_TEST
+
+/* Many containers, found in reverse order, some gone and some new at the next walk: each is
+ * kept once, in id order (the walk looks known ones up by binary search). */
+START_TEST(test_many)
+{
+	enum { MANY = 12 };
+	char id[MANY + 3][IDLE_CONTAINER_ID_LEN + 1], cg[1200], line[1200], root[16];
+	const struct idle_container *c;
+	struct fx fx;
+	size_t i;
+
+	fx_init(&fx);
+	for (i = 0; i < MANY + 3; i++)
+		snprintf(id[i], sizeof(id[i]), "%064zx", (MANY + 3 - i) * 0x1111);
+	for (i = 0; i < MANY + 3; i++) {
+		snprintf(cg, sizeof(cg), "/docker/%s", id[i]);
+		snprintf(line, sizeof(line), "0::/docker/%s", id[i]);
+		snprintf(root, sizeof(root), "m%zu", i);
+		if (i == MANY) { /* the rest come after the first walk */
+			fx_new(&fx);
+			ck_assert_int_eq(fx_walk(&fx), 0);
+			ck_assert_uint_eq(idle_containers_count(fx.set), MANY);
+		}
+		fx_container(&fx, cg, (int)(200 + i), line, root);
+		fx_mount(&fx, root, "dev/pts", "devpts");
+	}
+	for (i = 3; i < 5; i++) {
+		snprintf(cg, sizeof(cg), "%s/docker/%s/cgroup.procs", fx.cg, id[i]);
+		ck_assert(unlink(cg) == 0);
+		snprintf(cg, sizeof(cg), "%s/docker/%s", fx.cg, id[i]);
+		ck_assert(rmdir(cg) == 0);
+	}
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	ck_assert_int_eq(fx_walk(&fx), 0);
+	ck_assert_uint_eq(idle_containers_count(fx.set), MANY + 1);
+	for (i = 0; i < MANY + 3; i++)
+		ck_assert((fx_find(&fx, id[i]) == NULL) == (i == 3 || i == 4));
+	for (i = 1; i < MANY + 1; i++) {
+		c = idle_containers_get(fx.set, i);
+		ck_assert(strcmp(idle_containers_get(fx.set, i - 1)->id, c->id) < 0);
+	}
 	fx_done(&fx);
 }
 END_TEST
@@ -667,6 +749,8 @@ containers_suite(void)
 	tcase_add_test(tc, test_come_and_go);
 	tcase_add_test(tc, test_names_later);
 	tcase_add_test(tc, test_refresh_interval);
+	tcase_add_test(tc, test_passwd_interval);
+	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_shared_devpts);
 	tcase_add_test(tc, test_proc_fallback);
 	tcase_add_test(tc, test_no_fallback_on_host);

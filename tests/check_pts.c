@@ -162,6 +162,34 @@ check_scan(const struct pts_case *c, const char *pts)
 	ck_assert(close(fd) == 0);
 }
 
+/* A held fd's scan is of the directory as it is now: an entry made or removed since the last
+ * scan counts or not, however far the last scan read. */
+START_TEST(test_held_fd_sees_changes)
+{
+	char *dir = fixture_dir(), path[600];
+	struct idle_pts_scan scan;
+	int fd, i;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert(fd >= 0);
+	ck_assert(symlinkat("/dev/null", fd, "0") == 0); /* counts by its target, a device */
+	ck_assert_int_eq(idle_pts_read_fd(fd, &scan, NULL, NULL), 0);
+	ck_assert_uint_eq(scan.terminals, 1);
+	for (i = 1; i < 300; i++) { /* past one getdents buffer */
+		snprintf(path, sizeof(path), "%d", i);
+		ck_assert(symlinkat("/dev/null", fd, path) == 0);
+	}
+	ck_assert_int_eq(idle_pts_read_fd(fd, &scan, NULL, NULL), 0);
+	ck_assert_uint_eq(scan.terminals, 300);
+	fixture_unlink(dir, "0");
+	ck_assert_int_eq(idle_pts_read_fd(fd, &scan, NULL, NULL), 0);
+	ck_assert_uint_eq(scan.terminals, 299);
+	ck_assert(close(fd) == 0);
+	ck_assert_int_eq(idle_pts_read_fd(fd, &scan, NULL, NULL), EBADF);
+	fixture_remove(dir);
+}
+END_TEST
+
 static bool
 near(double a, double b)
 {
@@ -368,6 +396,7 @@ main(void)
 	tcase_add_loop_test(tc, test_pts_cases, 0, sizeof(pts_cases) / sizeof(pts_cases[0]));
 	tcase_add_test(tc, test_error_reported_once_and_recovers);
 	tcase_add_test(tc, test_average_over_polls);
+	tcase_add_test(tc, test_held_fd_sees_changes);
 	tcase_add_test(tc, test_terminal_list);
 	suite_add_tcase(s, tc);
 	return check_run(s);
