@@ -369,6 +369,10 @@ main(int argc, char **argv)
 	/* A few threads that allocate little: one malloc arena spares each of them an arena of
 	 * its own, tens of KiB resident apiece. */
 	(void)mallopt(M_ARENA_MAX, 1);
+	/* A fixed threshold: a large page's buffer is mapped and unmapped, not left in the heap.
+	 * glibc's own threshold rises to the largest block freed, after which every page of
+	 * container mode (hundreds of KiB) stayed resident in the heap beside the next. */
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	if (options_parse(&opts, argc, argv, err, sizeof(err)) != 0) {
 		fprintf(stderr, PROGRAM ": %s (see --help)\n", err);
 		return 2;

@@ -97,9 +97,9 @@ wrap(struct page *page, struct idle_buf *body, struct page_variant variant)
 	return r;
 }
 
-/* Renders the page's snapshot in one variant; NULL when memory ran out. */
+/* Renders the page's snapshot in the variant of slot; NULL when memory ran out. */
 static struct MHD_Response *
-render(struct page *page, struct page_variant variant)
+render(struct page *page, struct page_variant variant, size_t slot)
 {
 	struct idle_buf text, packed;
 
@@ -108,7 +108,11 @@ render(struct page *page, struct page_variant variant)
 		page->have_stats = true;
 	}
 	idle_buf_init(&text);
+	/* The last page's size and a little more: one allocation where doubling from 4 KiB would
+	 * copy, and hold the old and the new buffer at once, a dozen times. */
+	idle_buf_reserve(&text, page->text_len[slot] + page->text_len[slot] / 16);
 	idle_expo_render(&text, variant.format, &page->snapshot, &page->stats, page->version);
+	page->text_len[slot] = text.len;
 	if (text.err != 0) {
 		idle_buf_free(&text);
 		return NULL;
@@ -155,7 +159,7 @@ page_current(struct page *page, struct page_variant variant)
 		return NULL;
 	page_snapshot(page);
 	if (page->responses[slot] == NULL)
-		page->responses[slot] = render(page, variant);
+		page->responses[slot] = render(page, variant, slot);
 	return page->responses[slot];
 }
 

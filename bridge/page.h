@@ -30,6 +30,7 @@ struct page {
 	bool have_stats;                /* stats read for this generation */
 	struct idle_process_stats stats;
 	struct MHD_Response *responses[PAGE_VARIANTS]; /* NULL: not rendered for this generation */
+	size_t text_len[PAGE_VARIANTS]; /* bytes of each variant's last text, to reserve at once */
 	const char *const *extra_headers; /* name, value pairs ending in NULL; may be NULL */
 };
 

@@ -31,12 +31,27 @@ idle_buf_reset(struct idle_buf *buf)
 		buf->data[0] = '\0';
 }
 
-/* Makes room for extra more bytes plus a NUL; returns false and sets err when it cannot. */
+/* Makes the capacity cap; returns false and sets err when memory ran out. */
+static bool
+grow(struct idle_buf *buf, size_t cap)
+{
+	char *grown = realloc(buf->data, cap);
+
+	if (grown == NULL) {
+		buf->err = ENOMEM;
+		return false;
+	}
+	buf->data = grown;
+	buf->cap = cap;
+	return true;
+}
+
+/* Makes room for extra more bytes plus a NUL, doubling; returns false and sets err when it
+ * cannot. */
 static bool
 reserve(struct idle_buf *buf, size_t extra)
 {
 	size_t want, cap;
-	char *grown;
 
 	if (buf->err != 0)
 		return false;
@@ -50,14 +65,21 @@ reserve(struct idle_buf *buf, size_t extra)
 	cap = buf->cap ? buf->cap : 4096;
 	while (cap < want)
 		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
-	grown = realloc(buf->data, cap);
-	if (grown == NULL) {
-		buf->err = ENOMEM;
-		return false;
+	return grow(buf, cap);
+}
+
+void
+idle_buf_reserve(struct idle_buf *buf, size_t n)
+{
+	size_t want;
+
+	if (buf->err != 0 || n > SIZE_MAX - buf->len - 1) {
+		(void)reserve(buf, n); /* sets the error */
+		return;
 	}
-	buf->data = grown;
-	buf->cap = cap;
-	return true;
+	want = buf->len + n + 1;
+	if (want > buf->cap)
+		(void)grow(buf, want > 4096 ? want : 4096);
 }
 
 void

@@ -22,6 +22,10 @@ void idle_buf_free(struct idle_buf *buf);
 /* Empties it for reuse, keeping its memory, and clears the error. */
 void idle_buf_reset(struct idle_buf *buf);
 
+/* Makes room for n more bytes at once: a size known beforehand spares the doubling's copies.
+ * On failure sets buf->err. */
+void idle_buf_reserve(struct idle_buf *buf, size_t n);
+
 /* Appends n bytes.  On failure sets buf->err and leaves the content as it was. */
 void idle_buf_append(struct idle_buf *buf, const char *bytes, size_t n);
 

@@ -47,9 +47,65 @@ whole_number(struct idle_buf *out, long long n)
 	idle_buf_append(out, p, (size_t)(text + sizeof(text) - p));
 }
 
+/* Exact powers of ten (every one to 1e22 is a double). */
+static const double powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+				       1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+				       1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+
+/*
+ * Writes a (1e-4 <= a < 1e15) as n / 10^k with the least k that reads back as a and n below
+ * 1e15, which is the text %.15g gives when that reads back: at most one decimal of 15
+ * significant digits rounds to a given double, and %.15g writes the nearest one.  The check
+ * is exact: n and 10^k are doubles, and a division rounds as strtod does.  Returns false when
+ * a needs 16 or 17 digits.
+ */
+static bool
+short_decimal(double a, char *text, size_t size)
+{
+	char digits[24], *p;
+	unsigned long long n;
+	size_t k, len;
+	double scaled;
+
+	for (k = 0; k < sizeof(powers_of_ten) / sizeof(powers_of_ten[0]); k++) {
+		scaled = a * powers_of_ten[k];
+		if (scaled >= 1e15)
+			return false;
+		n = (unsigned long long)(scaled + 0.5);
+		if (n < 1000000000000000ULL && (double)n / powers_of_ten[k] == a)
+			break;
+	}
+	if (k == sizeof(powers_of_ten) / sizeof(powers_of_ten[0]))
+		return false;
+	p = digits + sizeof(digits);
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n != 0);
+	len = (size_t)(digits + sizeof(digits) - p);
+	if (len + k + 3 > size)
+		return false;
+	if (len <= k) { /* 0.000ddd */
+		memcpy(text, "0.", 2);
+		memset(text + 2, '0', k - len);
+		memcpy(text + 2 + k - len, p, len);
+		text[2 + k] = '\0';
+	} else if (k == 0) {
+		memcpy(text, p, len);
+		text[len] = '\0';
+	} else {
+		memcpy(text, p, len - k);
+		text[len - k] = '.';
+		memcpy(text + len - k + 1, p + len - k, k);
+		text[len + 1] = '\0';
+	}
+	return true;
+}
+
 void
 idle_expo_number(struct idle_buf *out, double value)
 {
+	double a = value < 0 ? -value : value;
 	char text[32];
 
 	if (value > -1e15 && value < 1e15 && value == (double)(long long)value &&
@@ -64,6 +120,12 @@ idle_expo_number(struct idle_buf *out, double value)
 	}
 	if (isinf(value)) {
 		idle_buf_puts(out, value > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	/* Ages and timestamps: the text below without printf's and strtod's cost. */
+	if (a >= 1e-4 && a < 1e15 && short_decimal(a, text + 1, sizeof(text) - 1)) {
+		text[0] = '-';
+		idle_buf_puts(out, value < 0 ? text : text + 1);
 		return;
 	}
 	/* The shortest of %.15g and %.17g that reads back as the same double. */
@@ -93,8 +155,16 @@ family(struct idle_buf *out, enum idle_expo_format format, const struct idle_met
 	if (m->type == IDLE_METRIC_COUNTER && format == IDLE_EXPO_OPENMETRICS && len > 6 &&
 	    strcmp(m->name + len - 6, "_total") == 0)
 		len -= 6;
-	idle_buf_printf(out, "# HELP %.*s %s\n# TYPE %.*s %s\n", len, m->name, m->help, len,
-			m->name, type);
+	/* Pieces, not printf: a page has a pair of these per family, at every render. */
+	idle_buf_puts(out, "# HELP ");
+	idle_buf_append(out, m->name, (size_t)len);
+	idle_buf_puts(out, " ");
+	idle_buf_puts(out, m->help);
+	idle_buf_puts(out, "\n# TYPE ");
+	idle_buf_append(out, m->name, (size_t)len);
+	idle_buf_puts(out, " ");
+	idle_buf_puts(out, type);
+	idle_buf_puts(out, "\n");
 }
 
 /* Appends one sample line, after its family's HELP and TYPE when it is the family's first. */

@@ -3,6 +3,8 @@
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_run.h"
@@ -82,6 +84,84 @@ START_TEST(test_number_cases)
 	idle_expo_number(&buf, c->value);
 	ck_assert_msg(strcmp(buf.data, c->want) == 0, "%s: got %s", c->name, buf.data);
 	idle_buf_free(&buf);
+}
+END_TEST
+
+/* What idle_expo_number wrote before its decimal fast path: the oracle it must agree with. */
+static void
+printf_number(double value, char *text, size_t size)
+{
+	snprintf(text, size, "%.15g", value);
+	if (strtod(text, NULL) != value)
+		snprintf(text, size, "%.17g", value);
+}
+
+/* A reproducible stream of 64-bit values (xorshift64*). */
+static uint64_t
+next_random(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 2685821657736338717ULL;
+}
+
+/* Compares value's text with the oracle's, both signs; returns false on a difference. */
+static bool
+same_as_printf(double value)
+{
+	char want[40];
+	struct idle_buf buf;
+	bool same;
+	int sign;
+
+	for (sign = 0; sign < 2; sign++, value = -value) {
+		if (value == (double)(long long)value || isnan(value) || isinf(value))
+			continue; /* whole numbers and the rest have their own cases */
+		printf_number(value, want, sizeof(want));
+		idle_buf_init(&buf);
+		idle_expo_number(&buf, value);
+		same = strcmp(buf.data, want) == 0;
+		if (!same)
+			fprintf(stderr, "%.17g: got %s, printf %s\n", value, buf.data, want);
+		idle_buf_free(&buf);
+		if (!same)
+			return false;
+	}
+	return true;
+}
+
+/* Ages and timestamps as the sampler makes them (nanoseconds over 1e9), decimals of a few
+ * digits, any bit pattern, and the edges of the fast path: the same text as printf's. */
+START_TEST(test_number_matches_printf)
+{
+	static const double edges[] = {1e-4, 1e15, 0.1, 0.3, 2.5e-4, 123456789012345.6,
+				       99999999999999.99, 999999999999999.4, 0.000123456789012345};
+	uint64_t state = 88172645463325252ULL, bits;
+	double v, d;
+	size_t i, bad = 0;
+
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		bad += !same_as_printf(edges[i]);
+		bad += !same_as_printf(nextafter(edges[i], 0));
+		bad += !same_as_printf(nextafter(edges[i], INFINITY));
+	}
+	for (i = 0; i < 40000 && bad < 10; i++) {
+		/* now - t in ns, over 1e9: ages of up to a year, and timestamps */
+		bits = next_random(&state);
+		bad += !same_as_printf((double)(bits % 31536000000000000ULL) / 1e9);
+		bad += !same_as_printf((double)(1700000000000000000ULL + bits % 100000000000000000ULL) /
+				       1e9);
+		/* a decimal of 1 to 15 digits at any scale */
+		d = (double)(next_random(&state) % 1000000000000000ULL);
+		v = d / pow(10, (double)(next_random(&state) % 20));
+		bad += !same_as_printf(v);
+		/* any double */
+		bits = next_random(&state);
+		memcpy(&v, &bits, sizeof(v));
+		bad += !same_as_printf(v);
+	}
+	ck_assert_uint_eq(bad, 0);
 }
 END_TEST
 
@@ -345,6 +425,7 @@ main(void)
 	TCase *tc = tcase_create("expo");
 
 	tcase_add_loop_test(tc, test_label_cases, 0, sizeof(label_cases) / sizeof(label_cases[0]));
+	tcase_add_test(tc, test_number_matches_printf);
 	tcase_add_loop_test(tc, test_number_cases, 0,
 			    sizeof(number_cases) / sizeof(number_cases[0]));
 	tcase_add_test(tc, test_golden_full);
