@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The Prometheus text format (0.0.4) and OpenMetrics 1.0.0 of a snapshot: pure rendering, no IO. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,41 @@ whole_number(struct idle_buf *out, long long n)
 /* Exact powers of ten (every one to 1e22 is a double). */
 static const double powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
 				       1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
-				       1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+				       1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20};
+
+/* The longest text of the decimal writers below: "0.", 20 digits, a NUL. */
+#define DECIMAL_MAX 24
+
+/* Writes the decimal digits of n, with k of them after a point, into text (DECIMAL_MAX
+ * bytes); drops the fraction's trailing zeros (and the point with them), as %g does. */
+static void
+put_decimal(unsigned long long n, size_t k, char *text)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	size_t len;
+
+	for (; k > 0 && n % 10 == 0; k--)
+		n /= 10;
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n != 0);
+	len = (size_t)(digits + sizeof(digits) - p);
+	if (k == 0) {
+		memcpy(text, p, len);
+		text[len] = '\0';
+	} else if (len <= k) { /* 0.000ddd */
+		memcpy(text, "0.", 2);
+		memset(text + 2, '0', k - len);
+		memcpy(text + 2 + k - len, p, len);
+		text[2 + k] = '\0';
+	} else {
+		memcpy(text, p, len - k);
+		text[len - k] = '.';
+		memcpy(text + len - k + 1, p + len - k, k);
+		text[len + 1] = '\0';
+	}
+}
 
 /*
  * Writes a (1e-4 <= a < 1e15) as n / 10^k with the least k that reads back as a and n below
@@ -60,12 +95,11 @@ static const double powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
  * a needs 16 or 17 digits.
  */
 static bool
-short_decimal(double a, char *text, size_t size)
+short_decimal(double a, char *text)
 {
-	char digits[24], *p;
-	unsigned long long n;
-	size_t k, len;
+	unsigned long long n = 0;
 	double scaled;
+	size_t k;
 
 	for (k = 0; k < sizeof(powers_of_ten) / sizeof(powers_of_ten[0]); k++) {
 		scaled = a * powers_of_ten[k];
@@ -77,36 +111,77 @@ short_decimal(double a, char *text, size_t size)
 	}
 	if (k == sizeof(powers_of_ten) / sizeof(powers_of_ten[0]))
 		return false;
-	p = digits + sizeof(digits);
-	do {
-		*--p = (char)('0' + n % 10);
-		n /= 10;
-	} while (n != 0);
-	len = (size_t)(digits + sizeof(digits) - p);
-	if (len + k + 3 > size)
-		return false;
-	if (len <= k) { /* 0.000ddd */
-		memcpy(text, "0.", 2);
-		memset(text + 2, '0', k - len);
-		memcpy(text + 2 + k - len, p, len);
-		text[2 + k] = '\0';
-	} else if (k == 0) {
-		memcpy(text, p, len);
-		text[len] = '\0';
-	} else {
-		memcpy(text, p, len - k);
-		text[len - k] = '.';
-		memcpy(text + len - k + 1, p + len - k, k);
-		text[len + 1] = '\0';
-	}
+	put_decimal(n, k, text);
 	return true;
 }
+
+#ifdef __SIZEOF_INT128__
+/*
+ * Writes a (1e-4 <= a < 1e15, not a whole number) as %.17g does: its exact binary value
+ * rounded to 17 significant digits, half to even, in 128-bit integers (a is m * 2^-s, and
+ * m * 10^k stays below 2^120).  Returns false where that does not hold.
+ */
+static bool
+long_decimal(double a, char *text)
+{
+	const unsigned long long low = 10000000000000000ULL, high = 100000000000000000ULL;
+	unsigned __int128 scaled, q, r, half, ten_k = 1;
+	unsigned long long m;
+	int exp, s, k, i;
+	uint64_t bits;
+
+	memcpy(&bits, &a, sizeof(bits));
+	exp = (int)((bits >> 52) & 0x7ff);
+	m = bits & 0xfffffffffffffULL;
+	if (exp == 0 || exp == 0x7ff)
+		return false;
+	m |= 1ULL << 52;
+	s = 1075 - exp; /* a = m / 2^s */
+	if (s <= 0 || s > 100)
+		return false;
+	/* 10^16 <= a * 10^k < 10^17: from the double's estimate, then exactly */
+	for (k = 0; k < 20 && a * powers_of_ten[k] < 1e16; k++)
+		;
+	for (;;) {
+		if (k < 0 || k > 20)
+			return false;
+		for (ten_k = 1, i = 0; i < k; i++)
+			ten_k *= 10;
+		scaled = (unsigned __int128)m * ten_k;
+		q = scaled >> s;
+		if (q >= high)
+			k--;
+		else if (q < low)
+			k++;
+		else
+			break;
+	}
+	r = scaled & (((unsigned __int128)1 << s) - 1);
+	half = (unsigned __int128)1 << (s - 1);
+	if (r > half || (r == half && (q & 1) != 0))
+		q++;
+	if (q == high) { /* 99...9.5 rounded up: one digit fewer after the point */
+		q = low;
+		k--;
+	}
+	put_decimal((unsigned long long)q, (size_t)k, text);
+	return true;
+}
+#else
+static bool
+long_decimal(double a, char *text)
+{
+	(void)a;
+	(void)text;
+	return false;
+}
+#endif
 
 void
 idle_expo_number(struct idle_buf *out, double value)
 {
 	double a = value < 0 ? -value : value;
-	char text[32];
+	char text[32]; /* a sign and DECIMAL_MAX, or printf's %.17g */
 
 	if (value > -1e15 && value < 1e15 && value == (double)(long long)value &&
 	    !(value == 0 && signbit(value))) {
@@ -123,7 +198,8 @@ idle_expo_number(struct idle_buf *out, double value)
 		return;
 	}
 	/* Ages and timestamps: the text below without printf's and strtod's cost. */
-	if (a >= 1e-4 && a < 1e15 && short_decimal(a, text + 1, sizeof(text) - 1)) {
+	if (a >= 1e-4 && a < 1e15 &&
+	    (short_decimal(a, text + 1) || long_decimal(a, text + 1))) {
 		text[0] = '-';
 		idle_buf_puts(out, value < 0 ? text : text + 1);
 		return;
