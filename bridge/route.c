@@ -85,16 +85,21 @@ answer_metrics(const struct route *route, struct MHD_Connection *conn)
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	struct page_variant variant = {IDLE_EXPO_TEXT, negotiate_accepts(encoding, "gzip")};
 	struct MHD_Response *response;
+	enum MHD_Result ret;
+	bool owned;
 
 	/* As the Python client did: OpenMetrics whenever the scraper lists it. */
 	if (negotiate_accepts(accept, "application/openmetrics-text"))
 		variant.format = IDLE_EXPO_OPENMETRICS;
-	response = page_current(route->page, variant);
+	response = page_current(route->page, variant, &owned);
 
 	if (response == NULL)
 		return answer_status(route, conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				     "Out of memory rendering the metrics.\n", NULL);
-	return MHD_queue_response(conn, MHD_HTTP_OK, response);
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, response);
+	if (owned)
+		MHD_destroy_response(response);
+	return ret;
 }
 
 /* Frees a rendered landing page once libmicrohttpd no longer needs it. */
@@ -109,12 +114,14 @@ static enum MHD_Result
 answer_landing(const struct route *route, struct MHD_Connection *conn)
 {
 	static const char *const no_store[] = {MHD_HTTP_HEADER_CACHE_CONTROL, "no-store", NULL};
+	const struct idle_snapshot *snap = page_snapshot(route->page);
 	struct MHD_Response *response;
 	struct idle_buf html;
 
 	idle_buf_init(&html);
-	landing_render(&html, route->landing, page_snapshot(route->page));
-	if (html.err != 0) {
+	if (snap != NULL)
+		landing_render(&html, route->landing, snap);
+	if (snap == NULL || html.err != 0) {
 		idle_buf_free(&html);
 		return answer_status(route, conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				     "Out of memory rendering the page.\n", NULL);

@@ -216,6 +216,9 @@ struct render_ctx {
 	struct idle_buf *out;
 	enum idle_expo_format format;
 	const struct idle_metric *family;
+	size_t index;   /* samples met so far */
+	size_t start;   /* the first sample written: earlier ones were an earlier part's */
+	size_t min_len; /* stop once out holds this much */
 };
 
 /*
@@ -250,6 +253,10 @@ render_sample(void *arg, const struct idle_metric_sample *s)
 	struct render_ctx *ctx = arg;
 	size_t i;
 
+	if (ctx->index++ < ctx->start) {
+		ctx->family = s->metric; /* its HELP and TYPE went with that part */
+		return 0;
+	}
 	if (ctx->family != s->metric) {
 		family(ctx->out, ctx->format, s->metric);
 		ctx->family = s->metric;
@@ -265,7 +272,24 @@ render_sample(void *arg, const struct idle_metric_sample *s)
 	idle_buf_puts(ctx->out, s->n_labels > 0 ? "} " : " ");
 	idle_expo_number(ctx->out, s->value);
 	idle_buf_puts(ctx->out, "\n");
-	return 0;
+	return ctx->out->len >= ctx->min_len || ctx->out->err != 0;
+}
+
+bool
+idle_expo_render_part(struct idle_buf *out, enum idle_expo_format format,
+		      const struct idle_snapshot *snap, const struct idle_process_stats *proc,
+		      const char *version, size_t *next, size_t min_len)
+{
+	struct idle_metrics_input in = {snap, proc, version};
+	struct render_ctx ctx = {out, format, NULL, 0, *next, min_len};
+	int stopped = idle_metrics_walk(&in, render_sample, &ctx);
+
+	*next = ctx.index;
+	if (stopped)
+		return false;
+	if (format == IDLE_EXPO_OPENMETRICS)
+		idle_buf_puts(out, "# EOF\n");
+	return true;
 }
 
 void
@@ -273,10 +297,7 @@ idle_expo_render(struct idle_buf *out, enum idle_expo_format format,
 		 const struct idle_snapshot *snap, const struct idle_process_stats *proc,
 		 const char *version)
 {
-	struct idle_metrics_input in = {snap, proc, version};
-	struct render_ctx ctx = {out, format, NULL};
+	size_t next = 0;
 
-	(void)idle_metrics_walk(&in, render_sample, &ctx);
-	if (format == IDLE_EXPO_OPENMETRICS)
-		idle_buf_puts(out, "# EOF\n");
+	(void)idle_expo_render_part(out, format, snap, proc, version, &next, SIZE_MAX);
 }

@@ -36,4 +36,15 @@ void idle_expo_render(struct idle_buf *out, enum idle_expo_format format,
 		      const struct idle_snapshot *snap, const struct idle_process_stats *proc,
 		      const char *version);
 
+/*
+ * Renders the next part of what idle_expo_render renders: the samples from *next on (0 for the
+ * first part), until out holds min_len bytes or more, then updates *next.  Returns true when
+ * that was the last part (with OpenMetrics' # EOF), false when more follows; out->err tells
+ * whether it fit.  The parts of one unchanged snapshot, proc and version concatenate to
+ * idle_expo_render's text, so a large page can be sent as it is written.  Pure and reentrant.
+ */
+bool idle_expo_render_part(struct idle_buf *out, enum idle_expo_format format,
+			   const struct idle_snapshot *snap, const struct idle_process_stats *proc,
+			   const char *version, size_t *next, size_t min_len);
+
 #endif

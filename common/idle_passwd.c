@@ -14,15 +14,17 @@
 #include "idle_passwd.h"
 #include "idle_snapshot.h"
 
+/* 8 bytes an entry, the names in one pool: a container's table costs what its names do. */
 struct passwd_entry {
 	uid_t uid;
-	size_t line; /* so the first line of a uid wins after sorting */
-	char name[IDLE_USER_MAX];
+	uint32_t name; /* offset in names; names are pooled in line order, so the first line of a
+			  uid sorts first */
 };
 
 struct idle_passwd {
 	struct passwd_entry *entries;
 	size_t count;
+	char *names; /* NUL-terminated, one after another */
 	bool have_file;
 	struct stat st; /* of the file read, when have_file */
 };
@@ -85,6 +87,7 @@ idle_passwd_free(struct idle_passwd *pw)
 	if (pw == NULL)
 		return;
 	free(pw->entries);
+	free(pw->names);
 	free(pw);
 }
 
@@ -95,7 +98,7 @@ entry_cmp(const void *a, const void *b)
 
 	if (x->uid != y->uid)
 		return x->uid < y->uid ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
+	return x->name < y->name ? -1 : x->name > y->name;
 }
 
 static int
@@ -141,43 +144,60 @@ count_lines(const char *text, size_t len)
 
 /* Gives back what blank or broken lines reserved: a file of newlines must not hold megabytes. */
 static void
-shrink(struct idle_passwd *pw)
+shrink(struct idle_passwd *pw, size_t names_len)
 {
 	struct passwd_entry *fit;
+	char *fit_names;
 
 	if (pw->count == 0) {
 		free(pw->entries);
+		free(pw->names);
 		pw->entries = NULL;
+		pw->names = NULL;
 		return;
 	}
 	fit = realloc(pw->entries, pw->count * sizeof(*pw->entries));
 	if (fit != NULL)
 		pw->entries = fit;
+	fit_names = realloc(pw->names, names_len);
+	if (fit_names != NULL)
+		pw->names = fit_names;
 }
 
 int
 idle_passwd_load(struct idle_passwd *pw, const char *text, size_t len)
 {
 	const char *line = text, *nl, *stop = text + len;
+	char name[IDLE_USER_MAX];
+	size_t names_len = 0, n;
 	struct passwd_entry e;
 
+	if (len >= UINT32_MAX)
+		return EFBIG;
 	free(pw->entries);
+	free(pw->names);
 	pw->count = 0;
 	pw->entries = malloc(count_lines(text, len) * sizeof(*pw->entries));
-	if (pw->entries == NULL)
+	pw->names = malloc(len + 1); /* the names are shorter than the text they come from */
+	if (pw->entries == NULL || pw->names == NULL) {
+		shrink(pw, 0);
 		return ENOMEM;
+	}
 	for (; line < stop; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(stop - line));
 		if (nl == NULL)
 			nl = stop;
-		e.line = pw->count;
-		if (idle_passwd_parse_line(line, (size_t)(nl - line), &e.uid, e.name,
-					   sizeof(e.name)))
-			pw->entries[pw->count++] = e;
+		if (!idle_passwd_parse_line(line, (size_t)(nl - line), &e.uid, name, sizeof(name)))
+			continue;
+		n = strlen(name) + 1;
+		memcpy(pw->names + names_len, name, n);
+		e.name = (uint32_t)names_len;
+		names_len += n;
+		pw->entries[pw->count++] = e;
 	}
 	if (pw->count > 1)
 		sort_unique(pw);
-	shrink(pw);
+	shrink(pw, names_len);
 	return 0;
 }
 
@@ -287,7 +307,7 @@ idle_passwd_name(const struct idle_passwd *pw, uid_t uid, char *name, size_t siz
 	if (size == 0)
 		return;
 	if (e != NULL) {
-		snprintf(name, size, "%s", e->name);
+		snprintf(name, size, "%s", pw->names + e->name);
 		return;
 	}
 	snprintf(name, size, "%lu", (unsigned long)uid);

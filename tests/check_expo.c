@@ -418,6 +418,68 @@ START_TEST(test_container_labels)
 }
 END_TEST
 
+/* The parts of a page, at any size, make exactly the whole page, in both formats. */
+START_TEST(test_parts_make_the_page)
+{
+	static const size_t sizes[] = {1, 37, 500, 4096, 1000000};
+	struct idle_process_stats proc = {true, 1.5, 7, 1024, 1e6, 4096, 1.7e9};
+	struct idle_terminal term = {"pts/0", "jovyan", 5.25, 6, 1.7e9, 1.7e9 + 0.5};
+	char uid[8], cid[8];
+	enum idle_expo_format format;
+	struct idle_buf whole, parts, part;
+	struct idle_snapshot snap;
+	struct idle_subject *c;
+	size_t i, next, n;
+	bool done;
+
+	idle_snapshot_init(&snap);
+	snap.host.has_terminals = true;
+	ck_assert_int_eq(idle_snapshot_add_terminal(&snap, &snap.host, &term), 0);
+	snap.containers_enabled = true;
+	for (i = 0; i < 3; i++) {
+		struct idle_subject_id id = {"ns", "pod", "main", "", ""};
+
+		snprintf(uid, sizeof(uid), "u%zu", i);
+		snprintf(cid, sizeof(cid), "c%zu", i);
+		memcpy(id.pod_uid, uid, sizeof(uid));
+		memcpy(id.container_id, cid, sizeof(cid));
+		ck_assert_ptr_nonnull(c = idle_snapshot_add_container(&snap, &id));
+		c->has_terminals = c->has_input = true;
+		c->terminal_count = 2;
+		ck_assert_int_eq(idle_snapshot_add_terminal(&snap, c, &term), 0);
+		ck_assert_int_eq(idle_snapshot_add_terminal(&snap, c, &term), 0);
+	}
+	for (format = IDLE_EXPO_TEXT; format <= IDLE_EXPO_OPENMETRICS; format++) {
+		idle_buf_init(&whole);
+		idle_expo_render(&whole, format, &snap, &proc, "1.0");
+		ck_assert_int_eq(whole.err, 0);
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			idle_buf_init(&parts);
+			idle_buf_init(&part);
+			next = 0;
+			n = 0;
+			do {
+				idle_buf_reset(&part);
+				done = idle_expo_render_part(&part, format, &snap, &proc, "1.0",
+							     &next, sizes[i]);
+				ck_assert_int_eq(part.err, 0);
+				ck_assert(done || part.len >= sizes[i]);
+				idle_buf_append(&parts, part.data ? part.data : "", part.len);
+				ck_assert_uint_lt(++n, 10000);
+			} while (!done);
+			ck_assert_msg(parts.len == whole.len && memcmp(parts.data, whole.data,
+								       whole.len) == 0,
+				      "format %d, parts of %zu: not the page", (int)format, sizes[i]);
+			ck_assert(sizes[i] < whole.len ? n > 1 : n == 1);
+			idle_buf_free(&part);
+			idle_buf_free(&parts);
+		}
+		idle_buf_free(&whole);
+	}
+	idle_snapshot_free(&snap);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -434,6 +496,7 @@ main(void)
 	tcase_add_test(tc, test_openmetrics_counters_and_eof);
 	tcase_add_test(tc, test_stale_leaves_values_out);
 	tcase_add_test(tc, test_container_labels);
+	tcase_add_test(tc, test_parts_make_the_page);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

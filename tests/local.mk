@@ -91,7 +91,7 @@ EXTRA_DIST += tests/check_run.h
 EXPORTER_TESTS = tests/exporter.test tests/logs.test tests/webconfig.test \
 	tests/webconfig-hostile.test tests/w-compat.test tests/http-slowloris.test \
 	tests/http-load.test tests/http-malformed.test tests/http-limit.test tests/http-listen.test \
-	tests/http-landing.test
+	tests/http-landing.test tests/http-large.test
 COLLECTD_TESTS = tests/collectd-values.test tests/collectd-average.test \
 	tests/collectd-config.test tests/collectd-prometheus.test tests/collectd-snmp.test
 FAULT_TESTS = tests/hostile-output.test tests/hostile-collision.test tests/hostile-systemd.test \
