@@ -128,12 +128,7 @@ container_owner(void *arg, uid_t uid, const struct timespec *now, char *name, si
 static void
 subject_id(const struct idle_container *c, struct idle_subject_id *id)
 {
-	memset(id, 0, sizeof(*id));
-	memcpy(id->namespace_name, c->namespace_name, sizeof(id->namespace_name));
-	memcpy(id->pod, c->pod, sizeof(id->pod));
-	memcpy(id->container, c->container, sizeof(id->container));
-	memcpy(id->pod_uid, c->pod_uid, sizeof(id->pod_uid));
-	memcpy(id->container_id, c->id, sizeof(id->container_id));
+	*id = (struct idle_subject_id){c->namespace_name, c->pod, c->container, c->pod_uid, c->id};
 }
 
 int

@@ -210,17 +210,20 @@ static void
 start_sample(struct idle_metric_sample *s, const struct idle_metric *m,
 	     const struct idle_snapshot *snap, const struct idle_subject *subject)
 {
+	struct idle_subject_id id;
+
 	s->metric = m;
 	s->n_labels = 0;
 	s->subject = subject;
 	s->host = subject == NULL || subject == &snap->host;
 	if (subject == NULL || s->host)
 		return;
-	add_label(s, "namespace", subject->id.namespace_name);
-	add_label(s, "pod", subject->id.pod);
-	add_label(s, "container", subject->id.container);
-	add_label(s, "pod_uid", subject->id.pod_uid);
-	add_label(s, "container_id", subject->id.container_id);
+	idle_snapshot_subject_id(snap, subject, &id);
+	add_label(s, "namespace", id.namespace_name);
+	add_label(s, "pod", id.pod);
+	add_label(s, "container", id.container);
+	add_label(s, "pod_uid", id.pod_uid);
+	add_label(s, "container_id", id.container_id);
 }
 
 /* Reads the item's value and hands the sample on when it has one. */

@@ -42,13 +42,14 @@ struct idle_terminal {
 	double output_time;       /* mtime, Unix seconds */
 };
 
-/* Who a set of terminals belongs to: all empty for the host, a container's names otherwise. */
+/* Who a set of terminals belongs to: a container's names and ids ("" when unknown), for
+ * idle_snapshot_add_container to copy and idle_snapshot_subject_id to point into a snapshot. */
 struct idle_subject_id {
-	char namespace_name[IDLE_K8S_LABEL_MAX];
-	char pod[IDLE_POD_NAME_MAX];
-	char container[IDLE_K8S_LABEL_MAX];
-	char pod_uid[IDLE_POD_UID_MAX];
-	char container_id[IDLE_CONTAINER_ID_LEN + 1];
+	const char *namespace_name;
+	const char *pod;
+	const char *container;
+	const char *pod_uid;
+	const char *container_id;
 };
 
 /*
@@ -57,7 +58,7 @@ struct idle_subject_id {
  * keeping stale ones.  Its terminals are snapshot->terminals[first_terminal..+terminals_len].
  */
 struct idle_subject {
-	struct idle_subject_id id;
+	size_t labels;          /* a container's: its five label values in snapshot->labels */
 
 	bool has_pts_age;       /* user_input_idle_time */
 	double pts_age_seconds; /* now - newest mtime in the pts directory, ptmx included */
@@ -100,6 +101,11 @@ struct idle_snapshot {
 	size_t terminals_len;
 	size_t terminals_cap;
 
+	char *labels; /* the containers' label values, each NUL-terminated: a container costs what
+			 its names do, not their bounds, in every copy of a snapshot */
+	size_t labels_len;
+	size_t labels_cap;
+
 	struct idle_session_values sessions;
 
 	uint64_t errors[IDLE_SOURCE_COUNT]; /* idle_collect_errors_total, cumulative */
@@ -122,11 +128,14 @@ int idle_snapshot_add_terminal(struct idle_snapshot *snap, struct idle_subject *
 			       const struct idle_terminal *term);
 
 /*
- * Appends an empty container subject with id; returns it (valid until the next call), or NULL
- * on ENOMEM.  Not thread-safe.
+ * Appends an empty container subject with a copy of id's strings (NULL ones as ""); returns it (valid until the next call), or NULL on ENOMEM.  Not thread-safe.
  */
 struct idle_subject *idle_snapshot_add_container(struct idle_snapshot *snap,
 						 const struct idle_subject_id *id);
+
+/* Points id's strings at subject's label values in snap: all "" for the host. */
+void idle_snapshot_subject_id(const struct idle_snapshot *snap,
+			      const struct idle_subject *subject, struct idle_subject_id *id);
 
 /* The terminals of subject in snap (NULL when it has none). */
 const struct idle_terminal *idle_snapshot_terminals(const struct idle_snapshot *snap,

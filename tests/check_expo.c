@@ -390,11 +390,11 @@ END_TEST
 /* A container's families carry its names after the host's unlabelled series. */
 START_TEST(test_container_labels)
 {
-	struct idle_subject_id id = {"team-a", "nb-0", "main", "uid-1", "abc"};
+	struct idle_subject_id id = {"team-a", "nb-0", "main", "uid-1", "abc"}, other = id;
 	struct idle_terminal term = {"pts/0", "jovyan", 5, 6, 1, 2};
+	struct idle_snapshot snap, copy;
+	struct idle_buf buf, again;
 	struct idle_subject *c;
-	struct idle_snapshot snap;
-	struct idle_buf buf;
 
 	idle_snapshot_init(&snap);
 	snap.host.has_terminals = true;
@@ -413,8 +413,19 @@ START_TEST(test_container_labels)
 	ck_assert_ptr_nonnull(strstr(buf.data, "idle_terminal_input_seconds{namespace=\"team-a\","
 					       "pod=\"nb-0\",container=\"main\",pod_uid=\"uid-1\","
 					       "container_id=\"abc\",tty=\"pts/0\",user=\"jovyan\"} 5\n"));
-	idle_buf_free(&buf);
+	/* The labels live in the snapshot: a copy over one that held others renders the same. */
+	idle_snapshot_init(&copy);
+	other.container_id = "a-much-longer-id-than-abc";
+	ck_assert_ptr_nonnull(idle_snapshot_add_container(&copy, &other));
+	ck_assert_ptr_nonnull(idle_snapshot_add_container(&copy, &other));
+	ck_assert_int_eq(idle_snapshot_copy(&copy, &snap), 0);
 	idle_snapshot_free(&snap);
+	idle_buf_init(&again);
+	idle_expo_render(&again, IDLE_EXPO_TEXT, &copy, NULL, NULL);
+	ck_assert_str_eq(again.data, buf.data);
+	idle_buf_free(&again);
+	idle_buf_free(&buf);
+	idle_snapshot_free(&copy);
 }
 END_TEST
 
@@ -437,12 +448,10 @@ START_TEST(test_parts_make_the_page)
 	ck_assert_int_eq(idle_snapshot_add_terminal(&snap, &snap.host, &term), 0);
 	snap.containers_enabled = true;
 	for (i = 0; i < 3; i++) {
-		struct idle_subject_id id = {"ns", "pod", "main", "", ""};
+		struct idle_subject_id id = {"ns", "pod", "main", uid, cid};
 
 		snprintf(uid, sizeof(uid), "u%zu", i);
 		snprintf(cid, sizeof(cid), "c%zu", i);
-		memcpy(id.pod_uid, uid, sizeof(uid));
-		memcpy(id.container_id, cid, sizeof(cid));
 		ck_assert_ptr_nonnull(c = idle_snapshot_add_container(&snap, &id));
 		c->has_terminals = c->has_input = true;
 		c->terminal_count = 2;
