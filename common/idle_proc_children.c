@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* A process' children, from /proc/PID/task/TID/children: the walk of a session's processes. */
+#define _GNU_SOURCE /* getdents64 */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -102,57 +103,31 @@ task_children(int proc_fd, pid_t pid, const char *tid, idle_proc_pid_fn fn, void
 	return fstatat(proc_fd, task, &st, 0) == 0 ? ENOTSUP : 0;
 }
 
-/* Opens proc_fd/PID/task as a directory stream. */
-static int
-open_tasks(int proc_fd, pid_t pid, DIR **dir)
+int
+idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg)
 {
+	/* getdents64 into the stack, not a DIR: no 32 KiB buffer allocated for each process of
+	 * every session at every sample. */
+	char buf[2048] __attribute__((aligned(8)));
+	const struct dirent64 *ent;
 	char path[48];
-	int n = snprintf(path, sizeof(path), "%d/task", (int)pid);
-	int fd;
+	int n = snprintf(path, sizeof(path), "%d/task", (int)pid), fd, rc = 0;
+	ssize_t got = 0, off;
 
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return ENAMETOOLONG;
 	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return idle_proc_gone(errno);
-	*dir = fdopendir(fd);
-	if (*dir == NULL) {
-		int err = errno;
-
-		close(fd);
-		return err;
-	}
-	return 0;
-}
-
-/* Feeds the children of every thread listed in dir to fn. */
-static int
-each_task(int proc_fd, pid_t pid, DIR *dir, idle_proc_pid_fn fn, void *arg)
-{
-	struct dirent *ent;
-	int rc = 0;
-
-	while (rc == 0) {
-		errno = 0;
-		ent = readdir(dir);
-		if (ent == NULL)
-			return idle_proc_gone(errno);
-		if (ent->d_name[0] >= '0' && ent->d_name[0] <= '9')
-			rc = task_children(proc_fd, pid, ent->d_name, fn, arg);
-	}
-	return rc;
-}
-
-int
-idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg)
-{
-	DIR *dir;
-	int rc = open_tasks(proc_fd, pid, &dir);
-
-	if (rc != 0)
-		return rc;
-	rc = each_task(proc_fd, pid, dir, fn, arg);
-	if (closedir(dir) != 0 && rc == 0)
+	while (rc == 0 && (got = getdents64(fd, buf, sizeof(buf))) > 0)
+		for (off = 0; rc == 0 && off < got; off += ent->d_reclen) {
+			ent = (const struct dirent64 *)(buf + off);
+			if (ent->d_name[0] >= '0' && ent->d_name[0] <= '9')
+				rc = task_children(proc_fd, pid, ent->d_name, fn, arg);
+		}
+	if (rc == 0 && got < 0)
+		rc = idle_proc_gone(errno);
+	if (close(fd) != 0 && rc == 0)
 		rc = errno;
 	return rc;
 }
