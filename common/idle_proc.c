@@ -135,6 +135,7 @@ idle_proc_parse_stat(const char *buf, size_t len, struct idle_proc_stat *st)
 {
 	struct token f[FIELD_LAST + 1];
 	unsigned long long start, a0, a1;
+	long long threads;
 	const char *rest;
 	int last;
 
@@ -148,6 +149,8 @@ idle_proc_parse_stat(const char *buf, size_t len, struct idle_proc_stat *st)
 		return EINVAL;
 	st->state = f[3].p[0];
 	st->start_ticks = start;
+	if (parse_ll(&f[20], 1, INT_MAX, &threads) == 0)
+		st->threads = (long)threads;
 	if (last >= 49 && parse_ull(&f[48], &a0) == 0 && parse_ull(&f[49], &a1) == 0 &&
 	    a0 <= ULONG_MAX && a1 <= ULONG_MAX) {
 		st->arg_start = (unsigned long)a0;

@@ -22,6 +22,7 @@ struct idle_proc_stat {
 	pid_t session;
 	int tty_nr;			/* controlling terminal, kernel encoding; 0 for none */
 	pid_t tpgid;			/* that terminal's foreground group; -1 for none */
+	long threads;			/* num_threads; 0 when not a count */
 	unsigned long long start_ticks; /* start time in clock ticks after boot */
 	unsigned long arg_start;	/* argv's addresses: 0 when hidden or absent */
 	unsigned long arg_end;

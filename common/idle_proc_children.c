@@ -103,8 +103,27 @@ task_children(int proc_fd, pid_t pid, const char *tid, idle_proc_pid_fn fn, void
 	return fstatat(proc_fd, task, &st, 0) == 0 ? ENOTSUP : 0;
 }
 
+/* The children of a process of one thread, whose only task is the process itself: no listing
+ * of its task directory (an open and two getdents) for what it is known to hold. */
+static int
+only_thread_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg)
+{
+	char task[64], path[80];
+	struct stat st;
+	int n = snprintf(task, sizeof(task), "%d/task/%d", (int)pid, (int)pid);
+	int m = snprintf(path, sizeof(path), "%s/children", task);
+	int rc;
+
+	if (n < 0 || (size_t)n >= sizeof(task) || m < 0 || (size_t)m >= sizeof(path))
+		return ENAMETOOLONG;
+	rc = thread_children(proc_fd, path, fn, arg);
+	if (rc != ENOENT)
+		return rc;
+	return fstatat(proc_fd, task, &st, 0) == 0 ? ENOTSUP : ESRCH;
+}
+
 int
-idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg)
+idle_proc_children(int proc_fd, pid_t pid, long threads, idle_proc_pid_fn fn, void *arg)
 {
 	/* getdents64 into the stack, not a DIR: no 32 KiB buffer allocated for each process of
 	 * every session at every sample. */
@@ -116,6 +135,8 @@ idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg)
 
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return ENAMETOOLONG;
+	if (threads == 1)
+		return only_thread_children(proc_fd, pid, fn, arg);
 	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return idle_proc_gone(errno);

@@ -30,10 +30,12 @@ int idle_proc_scan_end(struct idle_proc_pid_scan *scan, idle_proc_pid_fn fn, voi
 
 /*
  * Calls fn with each child of each thread of pid, from proc_fd/PID/task/TID/children
- * (CONFIG_PROC_CHILDREN).  A thread exiting meanwhile is skipped.  Returns 0, ESRCH, ENOTSUP
- * when a live thread has no children file, fn's non-zero return, or another errno.  proc_fd
- * is an open /proc, as for idle_proc's reads.  Reentrant.
+ * (CONFIG_PROC_CHILDREN).  threads is the process's thread count from its stat (0 when not
+ * known): with 1, the one children file is read without listing the task directory.  A thread
+ * exiting meanwhile is skipped.  Returns 0, ESRCH, ENOTSUP when a live thread has no children
+ * file, fn's non-zero return, or another errno.  proc_fd is an open /proc, as for idle_proc's
+ * reads.  Reentrant.
  */
-int idle_proc_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg);
+int idle_proc_children(int proc_fd, pid_t pid, long threads, idle_proc_pid_fn fn, void *arg);
 
 #endif

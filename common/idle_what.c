@@ -192,7 +192,7 @@ walk(struct idle_what *what, int proc_fd, pid_t login)
 		rc = idle_proc_read_stat(proc_fd, q->st.pid, &q->st);
 		if (rc == 0) {
 			q->valid = true;
-			rc = idle_proc_children(proc_fd, q->st.pid, push_proc, what);
+			rc = idle_proc_children(proc_fd, q->st.pid, q->st.threads, push_proc, what);
 		}
 		if (rc == ESRCH)
 			rc = i == 0 ? ESRCH : 0;

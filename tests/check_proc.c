@@ -386,7 +386,10 @@ START_TEST(test_reads)
 	ck_assert_msg(rc == c->stat, "%s: stat %d", c->name, rc);
 	rc = idle_proc_read_uids(fd, c->pid, &ruid, &euid);
 	ck_assert_msg(rc == c->uids, "%s: uids %d", c->name, rc);
-	rc = idle_proc_children(fd, c->pid, collect, &p);
+	rc = idle_proc_children(fd, c->pid, 0, collect, &p);
+	ck_assert_msg(rc == c->children, "%s: children %d", c->name, rc);
+	p.len = 0;
+	rc = idle_proc_children(fd, c->pid, 1, collect, &p); /* one thread: no listing */
 	ck_assert_msg(rc == c->children, "%s: children %d", c->name, rc);
 	close(fd);
 	fixture_remove(root);
@@ -404,7 +407,7 @@ START_TEST(test_tree_contents)
 	int fd;
 	char *root = proc_tree(&fd);
 
-	ck_assert_int_eq(idle_proc_children(fd, 10, collect, &p), 0);
+	ck_assert_int_eq(idle_proc_children(fd, 10, 2, collect, &p), 0);
 	ck_assert_uint_eq(p.len, 3);
 	for (i = 0; i < p.len; i++) {
 		ck_assert(p.pid[i] >= 20 && p.pid[i] <= 22);
@@ -419,7 +422,12 @@ START_TEST(test_tree_contents)
 	ck_assert_int_eq(idle_proc_read_cmdline(fd, 30, buf, sizeof(buf), &len), ESRCH);
 	p.len = 0;
 	p.stop_at = 21;
-	ck_assert_int_eq(idle_proc_children(fd, 10, collect, &p), EIO);
+	ck_assert_int_eq(idle_proc_children(fd, 10, 0, collect, &p), EIO);
+	/* a count of one thread reads only the process's own children file */
+	p.len = 0;
+	p.stop_at = 0;
+	ck_assert_int_eq(idle_proc_children(fd, 10, 1, collect, &p), 0);
+	ck_assert_uint_eq(p.len, 2);
 	close(fd);
 	fixture_remove(root);
 }

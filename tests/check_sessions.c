@@ -355,6 +355,26 @@ put_children(const char *proc, const struct scase *c, const struct fproc *q)
 	}
 }
 
+/* Threads of q as its stat says: its own, and each other one that forked a child. */
+static int
+threads_of(const struct scase *c, const struct fproc *q)
+{
+	size_t i, j;
+	int n = 1;
+
+	for (i = 0; i < MAX_PROC && c->procs[i].pid != 0; i++) {
+		pid_t tid = c->procs[i].thread;
+		bool seen = false;
+
+		if (c->procs[i].parent != q->pid || tid == 0)
+			continue;
+		for (j = 0; j < i; j++)
+			seen = seen || (c->procs[j].parent == q->pid && c->procs[j].thread == tid);
+		n += !seen;
+	}
+	return n;
+}
+
 /* Writes the files of one fake process. */
 static void
 put_proc(const char *proc, const struct scase *c, const struct fproc *q)
@@ -369,11 +389,12 @@ put_proc(const char *proc, const struct scase *c, const struct fproc *q)
 		return;
 	snprintf(rel, sizeof(rel), "%d/stat", (int)q->pid);
 	n = snprintf(buf, sizeof(buf),
-		     "%d (%s) S %d %d %d %d %d 4194304 1 2 3 4 5 6 7 8 20 0 1 0 %llu 1000 200 "
+		     "%d (%s) S %d %d %d %d %d 4194304 1 2 3 4 5 6 7 8 20 0 %d 0 %llu 1000 200 "
 		     "18446744073709551615 1 1 0 0 0 0 65536 3670020 1266777851 0 0 0 17 3 0 0 0 "
 		     "0 0 94000 95000 140730000 %lu 140730200 140730300 140730400 0\n",
 		     (int)q->pid, comm, (int)q->parent, (int)q->pgrp, (int)q->pgrp, q->tty_nr,
-		     (int)q->tpgid, q->start, q->arg_start != 0 ? q->arg_start : 140730100UL);
+		     (int)q->tpgid, threads_of(c, q), q->start,
+		     q->arg_start != 0 ? q->arg_start : 140730100UL);
 	ck_assert_msg(n > 0 && (size_t)n < sizeof(buf), "%s: stat line", c->name);
 	if (q->broken == GARBAGE)
 		n = snprintf(buf, sizeof(buf), "%d garbage", (int)q->pid);
