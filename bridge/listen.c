@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,10 +61,138 @@ listen_any(unsigned short port)
 	return bind_one(AF_INET, (struct sockaddr *)&any4, sizeof(any4));
 }
 
+/* A dotted quad as inet_pton takes it (four parts of 0 to 255, no leading zeros) into *out;
+ * false for anything else. */
+static bool
+parse_ipv4(const char *s, struct in_addr *out)
+{
+	unsigned char bytes[4];
+	unsigned value;
+	int part, digits;
+
+	for (part = 0; part < 4; part++) {
+		if (part > 0 && *s++ != '.')
+			return false;
+		for (value = 0, digits = 0; *s >= '0' && *s <= '9'; s++, digits++) {
+			if ((digits > 0 && value == 0) || (value = value * 10 + (unsigned)(*s - '0')) > 255)
+				return false;
+		}
+		if (digits == 0)
+			return false;
+		bytes[part] = (unsigned char)value;
+	}
+	if (*s != '\0')
+		return false;
+	memcpy(&out->s_addr, bytes, sizeof(bytes));
+	return true;
+}
+
+/*
+ * A numeric address into *addr; false for a name (or a scoped IPv6 address), which
+ * getaddrinfo resolves.  IPv4 by hand and IPv6 by inet_pton: getaddrinfo, getnameinfo and the
+ * inet_ functions bring in the resolver's code, up to 192 KiB of libc that the exporter then
+ * keeps resident for an address it could just parse.
+ */
+static bool
+numeric_address(const char *host, unsigned short port, struct sockaddr_storage *addr,
+		socklen_t *len)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)addr;
+
+	memset(addr, 0, sizeof(*addr));
+	if (parse_ipv4(host, &in4->sin_addr)) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		*len = sizeof(*in4);
+		return true;
+	}
+	if (strchr(host, ':') != NULL && inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		*len = sizeof(*in6);
+		return true;
+	}
+	return false;
+}
+
+/* An IPv6 address as RFC 5952 writes it (inet_ntop's text): lower-case groups without leading
+ * zeros, the longest run of two or more zero groups (the first of equals) as "::", and an
+ * IPv4-mapped or -compatible address's last 32 bits as a dotted quad. */
+static void
+format_ipv6(const unsigned char *a, char *out)
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const char hex[] = "0123456789abcdef";
+	int i, run = -1, run_len = 0, start, n, shift;
+	unsigned group;
+	char *p = out;
+
+	if (memcmp(a, mapped, sizeof(mapped)) == 0) {
+		sprintf(out, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+		return;
+	}
+	if (memcmp(a, mapped, 10) == 0 && a[10] == 0 && a[11] == 0 && (a[12] | a[13]) != 0) {
+		sprintf(out, "::%u.%u.%u.%u", a[12], a[13], a[14], a[15]); /* IPv4-compatible */
+		return;
+	}
+	for (i = 0; i < 8; i = start + n + 1) {
+		for (start = i; start < 8 && (a[2 * start] | a[2 * start + 1]) != 0; start++)
+			;
+		for (n = 0; start + n < 8 && (a[2 * (start + n)] | a[2 * (start + n) + 1]) == 0;
+		     n++)
+			;
+		if (n > run_len && n >= 2) {
+			run = start;
+			run_len = n;
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == run) {
+			*p++ = ':';
+			*p++ = ':';
+			i += run_len - 1;
+			continue;
+		}
+		if (i > 0 && i != run + run_len)
+			*p++ = ':';
+		group = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		for (shift = 12; shift > 0 && (group >> shift) == 0; shift -= 4)
+			;
+		for (; shift >= 0; shift -= 4)
+			*p++ = hex[(group >> shift) & 0xf];
+	}
+	*p = '\0';
+}
+
+int
+listen_format(const struct sockaddr *addr, char *out, size_t outsize)
+{
+	const unsigned char *b;
+	char host[48];
+	unsigned port;
+	int n;
+
+	if (addr->sa_family == AF_INET6) {
+		format_ipv6(((const struct sockaddr_in6 *)addr)->sin6_addr.s6_addr, host);
+		port = ntohs(((const struct sockaddr_in6 *)addr)->sin6_port);
+		n = snprintf(out, outsize, "[%s]:%u", host, port);
+	} else if (addr->sa_family == AF_INET) {
+		b = (const unsigned char *)&((const struct sockaddr_in *)addr)->sin_addr.s_addr;
+		port = ntohs(((const struct sockaddr_in *)addr)->sin_port);
+		n = snprintf(out, outsize, "%u.%u.%u.%u:%u", b[0], b[1], b[2], b[3], port);
+	} else {
+		return EAFNOSUPPORT;
+	}
+	return n < 0 || (size_t)n >= outsize ? ENOSPC : 0;
+}
+
 int
 listen_open(const char *host, unsigned short port, char *err, size_t errsize)
 {
 	struct addrinfo hints, *found;
+	struct sockaddr_storage addr;
+	socklen_t len;
 	char service[8];
 	int fd, rc;
 
@@ -71,6 +200,13 @@ listen_open(const char *host, unsigned short port, char *err, size_t errsize)
 		fd = listen_any(port);
 		if (fd < 0)
 			snprintf(err, errsize, "cannot listen on :%u: %s", port, strerror(errno));
+		return fd;
+	}
+	if (numeric_address(host, port, &addr, &len)) {
+		fd = bind_one(addr.ss_family, (struct sockaddr *)&addr, len);
+		if (fd < 0)
+			snprintf(err, errsize, "cannot listen on %s:%u: %s", host, port,
+				 strerror(errno));
 		return fd;
 	}
 	memset(&hints, 0, sizeof(hints));
@@ -179,14 +315,8 @@ listen_describe(int fd, char *out, size_t outsize)
 {
 	struct sockaddr_storage addr;
 	socklen_t len = sizeof(addr);
-	char host[NI_MAXHOST], port[NI_MAXSERV];
-	int n;
 
 	if (getsockname(fd, (struct sockaddr *)&addr, &len) != 0)
 		return errno;
-	if (getnameinfo((struct sockaddr *)&addr, len, host, sizeof(host), port, sizeof(port),
-			NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-		return EINVAL;
-	n = snprintf(out, outsize, addr.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
-	return n < 0 || (size_t)n >= outsize ? ENOSPC : 0;
+	return listen_format((struct sockaddr *)&addr, out, outsize);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 /* The first socket systemd passes (SD_LISTEN_FDS_START). */
 #define LISTEN_SYSTEMD_FD 3
@@ -27,5 +28,9 @@ int listen_systemd(char *err, size_t errsize);
  * for :0) into out.  Returns 0 or an errno.
  */
 int listen_describe(int fd, char *out, size_t outsize);
+
+/* Writes addr (IPv4 or IPv6) with its port as listen_describe does, the address as inet_ntop
+ * writes it.  Returns 0, ENOSPC or EAFNOSUPPORT. */
+int listen_format(const struct sockaddr *addr, char *out, size_t outsize);
 
 #endif

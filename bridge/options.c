@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* idle-exporter's command line: one table of flags, spelled as Prometheus' own exporters do. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,43 +110,10 @@ static const struct flag flags[] = {
 };
 
 #define N_FLAGS (sizeof(flags) / sizeof(flags[0]))
-/* getopt_long's codes: 256 + 2 * row, plus 1 for the --no- form. */
-#define CODE_BASE 256
-
-/* getopt_long's view of the table: each flag, and the --no- form of each boolean. */
-struct long_table {
-	struct option opts[2 * N_FLAGS + 1];
-	char no_names[N_FLAGS][64];
-};
-
 static bool
 takes_value(const struct flag *f)
 {
 	return f->kind != FLAG_SWITCH && f->kind != FLAG_BOOL;
-}
-
-/* Fills t from the table; returns 0, or EINVAL for a name too long (a bug in the table). */
-static int
-long_table_build(struct long_table *t)
-{
-	size_t i, n = 0;
-	int len;
-
-	for (i = 0; i < N_FLAGS; i++) {
-		t->opts[n++] = (struct option){flags[i].name,
-					       takes_value(&flags[i]) ? required_argument
-								      : no_argument,
-					       NULL, CODE_BASE + 2 * (int)i};
-		if (flags[i].kind != FLAG_BOOL)
-			continue;
-		len = snprintf(t->no_names[i], sizeof(t->no_names[i]), "no-%s", flags[i].name);
-		if (len < 0 || (size_t)len >= sizeof(t->no_names[i]))
-			return EINVAL;
-		t->opts[n++] =
-			(struct option){t->no_names[i], no_argument, NULL, CODE_BASE + 2 * (int)i + 1};
-	}
-	t->opts[n] = (struct option){NULL, 0, NULL, 0};
-	return 0;
 }
 
 int
@@ -343,82 +309,105 @@ root_defaults(struct options *opts, const bool *given, char *err, size_t errsize
 	return 0;
 }
 
-/* True when arg is "--name" or "--name=...": getopt_long also takes unique prefixes. */
+/* The row named by name's first len bytes, or its --no- form (*negated then set); NULL for
+ * none.  Whole names only: a prefix is no flag, as in node_exporter. */
+static const struct flag *
+find_flag(const char *name, size_t len, bool *negated)
+{
+	size_t i;
+
+	*negated = false;
+	for (i = 0; i < N_FLAGS; i++)
+		if (strlen(flags[i].name) == len && memcmp(flags[i].name, name, len) == 0)
+			return &flags[i];
+	if (len > 3 && memcmp(name, "no-", 3) == 0) {
+		for (i = 0; i < N_FLAGS; i++)
+			if (flags[i].kind == FLAG_BOOL && strlen(flags[i].name) == len - 3 &&
+			    memcmp(flags[i].name, name + 3, len - 3) == 0) {
+				*negated = true;
+				return &flags[i];
+			}
+	}
+	return NULL;
+}
+
+/* Whether name's first len bytes begin some flag's name or --no- form: an abbreviation. */
 static bool
-spelled_out(const char *arg, const char *name)
+abbreviates(const char *name, size_t len)
 {
-	size_t len = strlen(name);
+	size_t i;
 
-	return strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, name, len) == 0 &&
-	       (arg[2 + len] == '\0' || arg[2 + len] == '=');
+	for (i = 0; i < N_FLAGS; i++) {
+		if (strncmp(flags[i].name, name, len) == 0)
+			return true;
+		if (flags[i].kind == FLAG_BOOL && len > 3 && memcmp(name, "no-", 3) == 0 &&
+		    strncmp(flags[i].name, name + 3, len - 3) == 0)
+			return true;
+	}
+	return false;
 }
 
-/* The message for what getopt_long refused in arg; returns 2. */
-static int
-refused(const struct long_table *t, const char *arg, char *err, size_t errsize)
-{
-	const struct flag *f;
-	int row;
-
-	/* getopt_long gives a byte above 127 as a negative optopt. */
-	if (optopt != 0 && optopt < CODE_BASE) {
-		/* A short option leaves optind on its cluster: name the letter. */
-		snprintf(err, errsize, "unknown flag: -%c", optopt);
-		return 2;
-	}
-	if (optopt == 0 || optopt >= CODE_BASE + 2 * (int)N_FLAGS) {
-		snprintf(err, errsize, "unknown flag: %s", arg);
-		return 2;
-	}
-	row = (optopt - CODE_BASE) / 2;
-	f = &flags[row];
-	if (!spelled_out(arg, (optopt - CODE_BASE) % 2 ? t->no_names[row] : f->name))
-		snprintf(err, errsize, "unknown flag: %s (abbreviations are not accepted)", arg);
-	else if (takes_value(f))
-		snprintf(err, errsize, "missing value for --%s", f->name);
-	else
-		snprintf(err, errsize, "flag --%s takes no value: %s", f->name, arg);
-	return 2;
-}
-
+/*
+ * Our own loop over argv, not getopt_long: the table says everything it needs, and
+ * getopt_long's page of libc (with getaddrinfo's) would stay resident for a parse done once.
+ * --name=VALUE and --name VALUE, --[no-]name for booleans, "--" ending the flags; no short
+ * flags, no prefixes, no stray arguments.
+ */
 int
 options_parse(struct options *opts, int argc, char **argv, char *err, size_t errsize)
 {
-	bool given[N_FLAGS] = {false};
-	struct long_table t;
+	bool given[N_FLAGS] = {false}, negated;
+	const char *arg, *name, *eq, *value;
 	const struct flag *f;
-	const char *arg;
-	int code, index = 0;
+	size_t len;
+	int i;
 
 	if (options_defaults(opts, err, errsize) != 0)
 		return 2;
-	if (long_table_build(&t) != 0) {
-		snprintf(err, errsize, "a flag name is too long");
-		return 2;
-	}
-	opterr = 0;
-	optind = 1;
-	while ((code = getopt_long(argc, argv, "", t.opts, &index)) != -1) {
-		if (code < CODE_BASE)
-			return refused(&t, argv[optind - 1], err, errsize);
-		f = &flags[(code - CODE_BASE) / 2];
-		/* "--flag value" puts the value in its own argv element, after the flag. */
-		arg = argv[optarg != NULL && optarg == argv[optind - 1] ? optind - 2 : optind - 1];
-		if (!spelled_out(arg, t.opts[index].name)) {
-			snprintf(err, errsize, "unknown flag: %s (abbreviations are not accepted)",
-				 arg);
+	for (i = 1; i < argc; i++) {
+		arg = argv[i];
+		if (strcmp(arg, "--") == 0) {
+			if (i + 1 < argc) {
+				snprintf(err, errsize, "unexpected argument: %s", argv[i + 1]);
+				return 2;
+			}
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0') {
+			snprintf(err, errsize, "unexpected argument: %s", arg);
 			return 2;
 		}
-		if (apply(opts, f, (code - CODE_BASE) % 2 == 1, optarg) != 0) {
-			snprintf(err, errsize, "bad value for --%s: '%s'%s", f->name, optarg,
+		if (arg[1] != '-') {
+			snprintf(err, errsize, "unknown flag: -%c", arg[1]);
+			return 2;
+		}
+		name = arg + 2;
+		eq = strchr(name, '=');
+		len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+		if ((f = find_flag(name, len, &negated)) == NULL) {
+			snprintf(err, errsize, "unknown flag: %s%s", arg,
+				 len > 0 && abbreviates(name, len)
+					 ? " (abbreviations are not accepted)"
+					 : "");
+			return 2;
+		}
+		value = NULL;
+		if (takes_value(f)) {
+			value = eq != NULL ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (value == NULL) {
+				snprintf(err, errsize, "missing value for --%s", f->name);
+				return 2;
+			}
+		} else if (eq != NULL) {
+			snprintf(err, errsize, "flag --%s takes no value: %s", f->name, arg);
+			return 2;
+		}
+		if (apply(opts, f, negated, value) != 0) {
+			snprintf(err, errsize, "bad value for --%s: '%s'%s", f->name, value,
 				 value_hint(f));
 			return 2;
 		}
 		given[f - flags] = true;
-	}
-	if (optind < argc) {
-		snprintf(err, errsize, "unexpected argument: %s", argv[optind]);
-		return 2;
 	}
 	return root_defaults(opts, given, err, errsize);
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -43,7 +44,7 @@ static int
 start_ticks(unsigned long long *ticks)
 {
 	struct idle_proc_stat st;
-	char buf[4096];
+	char buf[1024]; /* a stat line: comm is at most 64 bytes */
 	size_t len;
 	int err = read_small("/proc/self/stat", buf, sizeof(buf), &len);
 
@@ -54,21 +55,54 @@ start_ticks(unsigned long long *ticks)
 	return err;
 }
 
-/* Boot time in seconds since the epoch: the btime line of /proc/stat. */
+/* In small pieces: on a large machine the intr line before btime alone runs to tens of KiB,
+ * so no fixed buffer holds the file; a piece keeps the tail of the one before, where
+ * "\nbtime " may have begun. */
+int
+procstat_boot_time(int fd, unsigned long long *seconds)
+{
+	static const char key[] = "\nbtime ";
+	const size_t keep = sizeof(key) + 20; /* the key and a 20-digit value */
+	char buf[1024], *p, *end;
+	size_t len = 0;
+	ssize_t n;
+	int err = EINVAL;
+
+	for (;;) {
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? errno : EINVAL;
+			break;
+		}
+		len += (size_t)n;
+		buf[len] = '\0';
+		if ((p = strstr(buf, key)) != NULL && memchr(p + 1, '\n', len - (size_t)(p + 1 - buf))) {
+			errno = 0;
+			*seconds = strtoull(p + sizeof(key) - 1, &end, 10);
+			err = errno == 0 && end > p + sizeof(key) - 1 && *end == '\n' ? 0 : EINVAL;
+			break;
+		}
+		if (len > keep) { /* keep the tail, where the key may have begun */
+			memmove(buf, buf + len - keep, keep);
+			len = keep;
+		}
+	}
+	return err;
+}
+
+/* /proc/stat's btime. */
 static int
 boot_time(unsigned long long *seconds)
 {
-	char buf[16384];
-	const char *p;
-	size_t len;
-	int err = read_small("/proc/stat", buf, sizeof(buf), &len);
+	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC), err;
 
-	if (err != 0)
-		return err;
-	p = strstr(buf, "\nbtime ");
-	if (p == NULL)
-		return EINVAL;
-	return sscanf(p + 7, "%llu", seconds) == 1 ? 0 : EINVAL;
+	if (fd < 0)
+		return errno;
+	err = procstat_boot_time(fd, seconds);
+	(void)close(fd);
+	return err;
 }
 
 int

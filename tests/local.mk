@@ -37,9 +37,10 @@ tests_check_passwd_SOURCES = tests/check_passwd.c tests/check_mounts.c tests/che
 tests_check_containers_SOURCES = tests/check_containers.c tests/check_mounts.c \
 	tests/check_mounts.h $(FIXTURE_SRC)
 
-# The exporter's pure parts: flags, log lines, the web config file, basic auth, the landing page.
+# The exporter's pure parts: flags, log lines, the web config file, basic auth, the landing page,
+# the process stats, the listening address's text.
 CHECK_BRIDGE = tests/check_options tests/check_log tests/check_webconfig tests/check_auth \
-	tests/check_landing
+	tests/check_landing tests/check_procstat tests/check_listen
 tests_check_options_SOURCES = tests/check_options.c bridge/options.c bridge/options.h \
 	bridge/log.c bridge/log.h
 tests_check_options_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
@@ -62,6 +63,10 @@ tests_check_auth_CFLAGS = $(CHECK_UNIT_CFLAGS) $(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAG
 tests_check_auth_LDADD = $(CHECK_UNIT_LDADD) $(GNUTLS_LIBS) $(LIBCRYPT_LIBS)
 tests_check_landing_SOURCES = tests/check_landing.c bridge/landing.c bridge/landing.h
 tests_check_landing_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
+tests_check_procstat_SOURCES = tests/check_procstat.c bridge/procstat.c bridge/procstat.h
+tests_check_procstat_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
+tests_check_listen_SOURCES = tests/check_listen.c bridge/listen.c bridge/listen.h
+tests_check_listen_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 
 # The plugin's pure parts, built only with collectd's headers.
 CHECK_PLUGIN = tests/check_plugin_options tests/check_plugin_map
