@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The exporter's own process metrics, read from /proc/self the way the Python client did. */
-#define _GNU_SOURCE /* getdents64 */
-#include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "idle_dirents.h"
 #include "idle_proc.h"
 #include "procstat.h"
 
@@ -121,26 +120,25 @@ procstat_init(struct procstat_fixed *fixed)
 	return 0;
 }
 
-/* Entries of /proc/self/fd, less the one this count opens; getdents64 into a buffer of its
- * own, where opendir would allocate 32 KiB at every scrape. */
+static int
+count_one(void *arg, int dir_fd, const char *name)
+{
+	(void)dir_fd;
+	(void)name;
+	++*(long *)arg;
+	return 0;
+}
+
+/* Entries of /proc/self/fd, less the one this count opens. */
 static int
 count_fds(double *count)
 {
-	char buf[2048] __attribute__((aligned(8)));
-	const struct dirent64 *entry;
-	int fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
-	ssize_t n, off;
+	int fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
 	long fds = 0;
 
 	if (fd < 0)
 		return errno;
-	while ((n = getdents64(fd, buf, sizeof(buf))) > 0)
-		for (off = 0; off < n; off += entry->d_reclen) {
-			entry = (const struct dirent64 *)(buf + off);
-			fds += entry->d_name[0] != '.';
-		}
-	if (n < 0)
-		err = errno;
+	err = idle_dirents_each(fd, count_one, &fds);
 	(void)close(fd);
 	*count = (double)(fds - 1);
 	return err;

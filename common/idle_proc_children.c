@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* A process' children, from /proc/PID/task/TID/children: the walk of a session's processes. */
-#define _GNU_SOURCE /* getdents64 */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "idle_dirents.h"
 #include "idle_proc.h"
 #include "idle_proc_children.h"
 
@@ -122,16 +121,31 @@ only_thread_children(int proc_fd, pid_t pid, idle_proc_pid_fn fn, void *arg)
 	return fstatat(proc_fd, task, &st, 0) == 0 ? ENOTSUP : ESRCH;
 }
 
+/* One listing's state, for idle_dirents_each. */
+struct tasks_ctx {
+	int proc_fd;
+	pid_t pid;
+	idle_proc_pid_fn fn;
+	void *arg;
+};
+
+static int
+each_task(void *arg, int dir_fd, const char *tid)
+{
+	struct tasks_ctx *ctx = arg;
+
+	(void)dir_fd;
+	if (tid[0] < '0' || tid[0] > '9')
+		return 0;
+	return task_children(ctx->proc_fd, ctx->pid, tid, ctx->fn, ctx->arg);
+}
+
 int
 idle_proc_children(int proc_fd, pid_t pid, long threads, idle_proc_pid_fn fn, void *arg)
 {
-	/* getdents64 into the stack, not a DIR: no 32 KiB buffer allocated for each process of
-	 * every session at every sample. */
-	char buf[2048] __attribute__((aligned(8)));
-	const struct dirent64 *ent;
+	struct tasks_ctx ctx = {proc_fd, pid, fn, arg};
 	char path[48];
-	int n = snprintf(path, sizeof(path), "%d/task", (int)pid), fd, rc = 0;
-	ssize_t got = 0, off;
+	int n = snprintf(path, sizeof(path), "%d/task", (int)pid), fd, rc;
 
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return ENAMETOOLONG;
@@ -140,14 +154,8 @@ idle_proc_children(int proc_fd, pid_t pid, long threads, idle_proc_pid_fn fn, vo
 	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return idle_proc_gone(errno);
-	while (rc == 0 && (got = getdents64(fd, buf, sizeof(buf))) > 0)
-		for (off = 0; rc == 0 && off < got; off += ent->d_reclen) {
-			ent = (const struct dirent64 *)(buf + off);
-			if (ent->d_name[0] >= '0' && ent->d_name[0] <= '9')
-				rc = task_children(proc_fd, pid, ent->d_name, fn, arg);
-		}
-	if (rc == 0 && got < 0)
-		rc = idle_proc_gone(errno);
+	/* A listing cut by the process's exit is its being gone (no callback gives ENOENT). */
+	rc = idle_proc_gone(idle_dirents_each(fd, each_task, &ctx));
 	if (close(fd) != 0 && rc == 0)
 		rc = errno;
 	return rc;

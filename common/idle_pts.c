@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The pts directory: newest modification and access times, and each terminal's. */
-#define _GNU_SOURCE /* getdents64 */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "idle_dirents.h"
 #include "idle_pts.h"
 #include "idle_time.h"
 
@@ -54,34 +54,28 @@ scan_entry(int dir_fd, const char *name, struct idle_pts_scan *scan, idle_pts_te
 	return 0;
 }
 
-/* Whether a directory entry is . or .., which are no pts entries. */
-static bool
-dot_or_dotdot(const char *name)
+/* One scan's state, for idle_dirents_each. */
+struct scan_ctx {
+	struct idle_pts_scan *scan;
+	idle_pts_terminal_fn each;
+	void *arg;
+};
+
+static int
+scan_one(void *arg, int dir_fd, const char *name)
 {
-	return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
+	struct scan_ctx *ctx = arg;
+
+	return scan_entry(dir_fd, name, ctx->scan, ctx->each, ctx->arg);
 }
 
-/* Scans the directory open as fd from where its offset is.  Returns 0 or an errno.  getdents64
- * into the stack, not readdir: no 32 KiB DIR buffer allocated and freed at every poll, and one
- * fstat fewer. */
+/* Scans the directory open as fd from where its offset is.  Returns 0 or an errno. */
 static int
 scan_fd(int fd, struct idle_pts_scan *scan, idle_pts_terminal_fn each, void *arg)
 {
-	char buf[4096] __attribute__((aligned(8)));
-	const struct dirent64 *entry;
-	ssize_t n, off;
-	int err;
+	struct scan_ctx ctx = {scan, each, arg};
 
-	while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n; off += entry->d_reclen) {
-			entry = (const struct dirent64 *)(buf + off);
-			if (dot_or_dotdot(entry->d_name))
-				continue;
-			if ((err = scan_entry(fd, entry->d_name, scan, each, arg)) != 0)
-				return err;
-		}
-	}
-	return n < 0 ? errno : 0;
+	return idle_dirents_each(fd, scan_one, &ctx);
 }
 
 int

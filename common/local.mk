@@ -3,6 +3,7 @@
 noinst_LTLIBRARIES += common/libidle.la
 common_libidle_la_SOURCES = \
 	common/idle_array.c common/idle_array.h \
+	common/idle_dirents.c common/idle_dirents.h \
 	common/idle_buf.c common/idle_buf.h \
 	common/idle_cgroup.c common/idle_cgroup.h \
 	common/idle_container_sampler.c common/idle_container_sampler.h \

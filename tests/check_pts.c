@@ -16,6 +16,7 @@
 
 #include "check_run.h"
 #include "fixture.h"
+#include "idle_dirents.h"
 #include "idle_pts.h"
 #include "idle_sampler.h"
 
@@ -161,6 +162,41 @@ check_scan(const struct pts_case *c, const char *pts)
 	ck_assert_msg(fstat(fd, &st) == 0 && S_ISDIR(st.st_mode), "%s: fd closed", c->name);
 	ck_assert(close(fd) == 0);
 }
+
+/* Counts entries; returns 7 at the one named "stop". */
+static int
+count_until_stop(void *arg, int dir_fd, const char *name)
+{
+	(void)dir_fd;
+	++*(int *)arg;
+	return strcmp(name, "stop") == 0 ? 7 : 0;
+}
+
+/* idle_dirents_each: every entry but . and .., past one read's buffer; a callback's return
+ * stops it and is its answer; a bad descriptor is the read's error. */
+START_TEST(test_dirents_each)
+{
+	char *dir = fixture_dir(), name[16];
+	int fd, n = 0, i;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert(fd >= 0);
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "e%d", i);
+		ck_assert(symlinkat("/dev/null", fd, name) == 0);
+	}
+	ck_assert_int_eq(idle_dirents_each(fd, count_until_stop, &n), 0);
+	ck_assert_int_eq(n, 200);
+	ck_assert(symlinkat("/dev/null", fd, "stop") == 0);
+	ck_assert(lseek(fd, 0, SEEK_SET) == 0);
+	n = 0;
+	ck_assert_int_eq(idle_dirents_each(fd, count_until_stop, &n), 7);
+	ck_assert_int_le(n, 201);
+	ck_assert(close(fd) == 0);
+	ck_assert_int_eq(idle_dirents_each(fd, count_until_stop, &n), EBADF);
+	fixture_remove(dir);
+}
+END_TEST
 
 /* A held fd's scan is of the directory as it is now: an entry made or removed since the last
  * scan counts or not, however far the last scan read. */
@@ -397,6 +433,7 @@ main(void)
 	tcase_add_test(tc, test_error_reported_once_and_recovers);
 	tcase_add_test(tc, test_average_over_polls);
 	tcase_add_test(tc, test_held_fd_sees_changes);
+	tcase_add_test(tc, test_dirents_each);
 	tcase_add_test(tc, test_terminal_list);
 	suite_add_tcase(s, tc);
 	return check_run(s);
