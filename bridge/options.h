@@ -38,7 +38,7 @@ struct options {
  * abbreviations are not.  Returns 0, or 2 after writing one line naming the bad flag or value
  * into err (size errsize): the exit code for a usage error.  String fields point into argv,
  * the table's defaults or opts->rooted, so opts must not be copied while they are in use.
- * Not reentrant (getopt_long).
+ * Reentrant: no state is kept between calls.
  */
 int options_parse(struct options *opts, int argc, char **argv, char *err, size_t errsize);
 

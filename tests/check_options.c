@@ -133,7 +133,7 @@ START_TEST(test_flags_cases)
 }
 END_TEST
 
-/* getopt_long gives a byte above 127 as a negative optopt: still an unknown letter. */
+/* A short flag whose letter is a byte above 127 is named as it was given. */
 START_TEST(test_short_option_beyond_ascii)
 {
 	const char *args[] = {"-\xe9", NULL};

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Fuzzes the exporter's flags: argv made of the input's NUL-separated pieces, and addresses. */
-#include <getopt.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -9,24 +8,6 @@
 #include "options.h"
 
 #define MAX_ARGS 16
-
-/*
- * getopt keeps state between scans (the position inside a cluster such as "-xy"), and
- * options_parse only sets optind to 1: a scan of a dummy argv with optind 0 clears it, so
- * each input starts from the same state whatever the previous one left.
- */
-static void
-reset_getopt(void)
-{
-	static char arg0[] = "fuzz";
-	static char *argv[] = {arg0, NULL};
-	static const struct option none[] = {{NULL, 0, NULL, 0}};
-
-	optind = 0;
-	opterr = 0;
-	while (getopt_long(1, argv, "", none, NULL) != -1)
-		;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -50,7 +31,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	argv[argc] = NULL;
-	reset_getopt();
 	err[0] = '\0';
 	rc = options_parse(&opts, argc, argv, err, sizeof(err));
 	FUZZ_CHECK(rc == 0 || rc == 2, "rc %d", rc);
