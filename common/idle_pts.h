@@ -26,20 +26,14 @@ struct idle_pts_scan {
 typedef int (*idle_pts_terminal_fn)(void *arg, const char *name, const struct stat *st);
 
 /*
- * Reads every entry of the directory dir into scan (initialised here), calling each (may be
- * NULL) per terminal.  Symbolic links count by their target, as the Python exporter's os.stat
- * did; an entry that cannot be stat'ed is counted in scan->skipped, not an error.  Returns 0,
- * each's non-zero return, or a positive errno when the directory could not be opened or read
- * (then scan is incomplete and must not be used).  Reentrant.
- */
-int idle_pts_read(const char *dir, struct idle_pts_scan *scan, idle_pts_terminal_fn each,
-		  void *arg);
-
-/*
- * idle_pts_read of the directory open for reading as dir_fd (O_RDONLY | O_DIRECTORY), kept by
- * the caller to be scanned at every poll: each scan rewinds it and reads it to its end, so no
- * other reader may use that open file description meanwhile.  Not closed.  Returns as
- * idle_pts_read.  Reentrant for distinct descriptors.
+ * Reads every entry of the directory open as dir_fd (O_RDONLY | O_DIRECTORY) into scan
+ * (initialised here), calling each (may be NULL) per terminal.  The descriptor is kept by the
+ * caller to be scanned at every poll: each scan rewinds it and reads it to its end, so no other
+ * reader may use that open file description meanwhile; it is not closed.  Symbolic links count
+ * by their target, as the Python exporter's os.stat did; an entry that cannot be stat'ed is
+ * counted in scan->skipped, not an error.  Returns 0, each's non-zero return, or a positive
+ * errno when the directory could not be read (then scan is incomplete and must not be used).
+ * Reentrant for distinct descriptors.
  */
 int idle_pts_read_fd(int dir_fd, struct idle_pts_scan *scan, idle_pts_terminal_fn each,
 		     void *arg);

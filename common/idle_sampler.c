@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "idle_container_sampler.h"
+#include "idle_kept_dir.h"
 #include "idle_publisher.h"
 #include "idle_subject_poll.h"
 #include "idle_sampler.h"
@@ -16,6 +17,7 @@
 
 struct idle_sampler {
 	char *pts_dir;
+	struct idle_kept_dir pts; /* pts_dir, held between polls */
 	char *dev_dir;
 	char *utmp_file;
 	char *proc_dir;
@@ -77,6 +79,7 @@ idle_sampler_new(const struct idle_sampler_config *config)
 	sampler = calloc(1, sizeof(*sampler));
 	if (sampler == NULL)
 		return NULL;
+	idle_kept_dir_init(&sampler->pts);
 	sampler->sessions_enabled = config->sessions;
 	sampler->terminals_enabled = config->terminals;
 	sampler->report = config->report;
@@ -109,6 +112,7 @@ idle_sampler_free(struct idle_sampler *sampler)
 {
 	if (sampler == NULL)
 		return;
+	idle_kept_dir_close(&sampler->pts);
 	free(sampler->pts_dir);
 	free(sampler->dev_dir);
 	free(sampler->utmp_file);
@@ -133,8 +137,14 @@ poll_pts(struct idle_sampler *sampler, const struct timespec *now, struct idle_s
 {
 	struct idle_subject_poll p = {snap, &snap->host, sampler->window, sampler->terminals_enabled,
 				      host_owner, sampler->users, now};
+	int fd = idle_kept_dir_get(&sampler->pts, sampler->pts_dir), err;
 
-	return idle_subject_poll_path(&p, sampler->pts_dir);
+	if (fd < 0)
+		return errno;
+	err = idle_subject_poll_fd(&p, fd);
+	if (err != 0 && err != ENOMEM)
+		idle_kept_dir_close(&sampler->pts); /* a directory that failed a read is opened anew */
+	return err;
 }
 
 /* Counts a failed source and reports it when its state changes. */

@@ -132,16 +132,6 @@ finish(const struct idle_subject_poll *p, const struct idle_pts_scan *scan, int 
 }
 
 int
-idle_subject_poll_path(const struct idle_subject_poll *p, const char *dir)
-{
-	struct pass pass = {.p = p};
-	struct idle_pts_scan scan;
-	int err = idle_pts_read(dir, &scan, p->terminals ? add_terminal : NULL, &pass);
-
-	return finish(p, &scan, err);
-}
-
-int
 idle_subject_poll_fd(const struct idle_subject_poll *p, int dir_fd)
 {
 	struct pass pass = {.p = p};

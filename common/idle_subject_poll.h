@@ -27,12 +27,11 @@ struct idle_subject_poll {
 };
 
 /*
- * Scans the pts directory dir (or the directory open as dir_fd, neither moved nor closed) into
- * p->subject: the totals, the terminals sorted by tty, the age pushed into p->window.  Returns
- * 0, or the errno that left the subject's values out (ENOMEM: terminals did not fit).
- * Reentrant on distinct subjects and windows.
+ * Scans the pts directory open as dir_fd (read from its start, not closed) into p->subject:
+ * the totals, the terminals sorted by tty, the age pushed into p->window.  Returns 0, or the
+ * errno that left the subject's values out (ENOMEM: terminals did not fit).  Reentrant on
+ * distinct descriptors, subjects and windows.
  */
-int idle_subject_poll_path(const struct idle_subject_poll *p, const char *dir);
 int idle_subject_poll_fd(const struct idle_subject_poll *p, int dir_fd);
 
 #endif

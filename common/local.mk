@@ -14,6 +14,7 @@ common_libidle_la_SOURCES = \
 	common/idle_defaults.h \
 	common/idle_expo.c common/idle_expo.h \
 	common/idle_inroot.c common/idle_inroot.h \
+	common/idle_kept_dir.c common/idle_kept_dir.h \
 	common/idle_label.c common/idle_label.h \
 	common/idle_metrics.c common/idle_metrics.h \
 	common/idle_passwd.c common/idle_passwd.h \

@@ -20,7 +20,7 @@ FIXTURE_SRC = tests/fixture.c tests/fixture.h
 CHECK_COMMON = tests/check_window tests/check_pts tests/check_expo tests/check_utmp \
 	tests/check_publisher tests/check_proc tests/check_sessions tests/check_users \
 	tests/check_array tests/check_cgroup tests/check_podlog tests/check_passwd \
-	tests/check_containers
+	tests/check_containers tests/check_kept_dir
 tests_check_window_SOURCES = tests/check_window.c
 tests_check_publisher_SOURCES = tests/check_publisher.c
 tests_check_pts_SOURCES = tests/check_pts.c $(FIXTURE_SRC)
@@ -36,6 +36,8 @@ tests_check_passwd_SOURCES = tests/check_passwd.c tests/check_mounts.c tests/che
 	$(FIXTURE_SRC)
 tests_check_containers_SOURCES = tests/check_containers.c tests/check_mounts.c \
 	tests/check_mounts.h $(FIXTURE_SRC)
+tests_check_kept_dir_SOURCES = tests/check_kept_dir.c tests/check_mounts.c tests/check_mounts.h \
+	$(FIXTURE_SRC)
 
 # The exporter's pure parts: flags, log lines, the web config file, basic auth, the landing page,
 # the process stats, the listening address's text.
