@@ -66,6 +66,7 @@ int
 page_init(struct page *page, struct idle_publisher *publisher, const char *version)
 {
 	memset(page, 0, sizeof(*page));
+	page->procstat.statm_fd = -1;
 	page->publisher = publisher;
 	page->version = version;
 	if ((page->shot = shot_new()) == NULL)
@@ -389,5 +390,6 @@ page_destroy(struct page *page)
 {
 	forget_responses(page);
 	shot_unref(page->shot);
+	procstat_close(&page->procstat);
 	memset(page, 0, sizeof(*page));
 }

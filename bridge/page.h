@@ -28,7 +28,7 @@ struct page_shot;
 /* Owned by the HTTP thread alone: libmicrohttpd calls handlers from one polling thread. */
 struct page {
 	struct idle_publisher *publisher;
-	struct procstat_fixed procstat;
+	struct procstat procstat;
 	const char *version;
 	struct page_shot *shot; /* the latest fetched; a stream keeps the one it renders */
 	uint64_t generation;

@@ -44,7 +44,7 @@ start_ticks(unsigned long long *ticks)
 {
 	struct idle_proc_stat st;
 	char buf[1024]; /* a stat line: comm is at most 64 bytes */
-	size_t len;
+	size_t len = 0;
 	int err = read_small("/proc/self/stat", buf, sizeof(buf), &len);
 
 	if (err == 0)
@@ -105,18 +105,45 @@ boot_time(unsigned long long *seconds)
 }
 
 int
-procstat_init(struct procstat_fixed *fixed)
+procstat_init(struct procstat *procstat)
 {
 	unsigned long long ticks, boot;
 	long hz = sysconf(_SC_CLK_TCK);
 	int err;
 
-	fixed->page_size = sysconf(_SC_PAGESIZE);
-	if (hz <= 0 || fixed->page_size <= 0)
+	procstat->statm_fd = -1;
+	procstat->page_size = sysconf(_SC_PAGESIZE);
+	if (hz <= 0 || procstat->page_size <= 0)
 		return EINVAL;
 	if ((err = start_ticks(&ticks)) != 0 || (err = boot_time(&boot)) != 0)
 		return err;
-	fixed->start_time_seconds = (double)boot + (double)ticks / (double)hz;
+	procstat->start_time_seconds = (double)boot + (double)ticks / (double)hz;
+	if ((procstat->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)) < 0)
+		return errno;
+	return 0;
+}
+
+void
+procstat_close(struct procstat *procstat)
+{
+	/* Read-only: a failed close loses nothing. */
+	if (procstat->statm_fd >= 0)
+		(void)close(procstat->statm_fd);
+	procstat->statm_fd = -1;
+}
+
+/* statm's line (a few numbers, never split by a read), from its start: one system call. */
+static int
+read_statm(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	do
+		n = pread(fd, buf, size - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n < 0 ? errno : EINVAL;
+	buf[n] = '\0';
 	return 0;
 }
 
@@ -145,16 +172,15 @@ count_fds(double *count)
 }
 
 void
-procstat_read(const struct procstat_fixed *fixed, struct idle_process_stats *stats)
+procstat_read(const struct procstat *procstat, struct idle_process_stats *stats)
 {
 	unsigned long long size_pages, resident_pages;
 	struct rusage usage;
 	struct rlimit limit;
 	char buf[256];
-	size_t len;
 
 	stats->valid = false;
-	if (read_small("/proc/self/statm", buf, sizeof(buf), &len) != 0 ||
+	if (read_statm(procstat->statm_fd, buf, sizeof(buf)) != 0 ||
 	    sscanf(buf, "%llu %llu", &size_pages, &resident_pages) != 2)
 		return;
 	if (getrusage(RUSAGE_SELF, &usage) != 0 || getrlimit(RLIMIT_NOFILE, &limit) != 0)
@@ -163,9 +189,9 @@ procstat_read(const struct procstat_fixed *fixed, struct idle_process_stats *sta
 		return;
 	stats->cpu_seconds = (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
 			     (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
-	stats->virtual_bytes = (double)size_pages * (double)fixed->page_size;
-	stats->resident_bytes = (double)resident_pages * (double)fixed->page_size;
-	stats->start_time_seconds = fixed->start_time_seconds;
+	stats->virtual_bytes = (double)size_pages * (double)procstat->page_size;
+	stats->resident_bytes = (double)resident_pages * (double)procstat->page_size;
+	stats->start_time_seconds = procstat->start_time_seconds;
 	stats->max_fds = limit.rlim_cur == RLIM_INFINITY ? -1 : (double)limit.rlim_cur;
 	stats->valid = true;
 }

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "idle_array.h"
+#include "idle_kept_dir.h"
 #include "idle_proc.h"
 #include "idle_sessions.h"
 #include "idle_time.h"
@@ -48,6 +49,7 @@ struct idle_sessions {
 	char *utmp_file;
 	char *dev_dir;
 	char *proc_dir;
+	struct idle_kept_dir dev, proc; /* dev_dir and proc_dir, held between samples */
 	struct idle_users *users;
 	bool own_users; /* made here, when the caller gave none */
 	struct idle_utmp_list logins;
@@ -80,6 +82,8 @@ idle_sessions_new(const struct idle_sessions_paths *paths, struct idle_users *us
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
+	idle_kept_dir_init(&s->dev);
+	idle_kept_dir_init(&s->proc);
 	s->own_users = users == NULL;
 	s->users = users != NULL ? users : idle_users_new();
 	s->utmp_file = strdup(paths->utmp_file);
@@ -102,6 +106,8 @@ idle_sessions_free(struct idle_sessions *sessions)
 		return;
 	if (sessions->own_users)
 		idle_users_free(sessions->users);
+	idle_kept_dir_close(&sessions->dev);
+	idle_kept_dir_close(&sessions->proc);
 	free(sessions->utmp_file);
 	free(sessions->dev_dir);
 	free(sessions->proc_dir);
@@ -234,11 +240,12 @@ label_least_idle(struct idle_sessions *s, struct poll *p, struct idle_session_va
 	return 0;
 }
 
-/* Opens a directory for *at() calls.  Returns 0 or errno. */
+/* The directory path names, for *at() calls: held since the last sample while it is the same
+ * one.  Returns 0 or errno. */
 static int
-open_dir(const char *path, int *fd)
+open_dir(struct idle_kept_dir *kept, const char *path, int *fd)
 {
-	*fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*fd = idle_kept_dir_get(kept, path);
 	return *fd < 0 ? errno : 0;
 }
 
@@ -274,8 +281,8 @@ idle_sessions_sample(struct idle_sessions *sessions, const struct timespec *now,
 
 	err[IDLE_SOURCE_UTMP] = idle_utmp_read_changed(sessions->utmp_file, now,
 						       &sessions->utmp_stamp, &sessions->logins);
-	err[IDLE_SOURCE_DEV] = open_dir(sessions->dev_dir, &p.dev_fd);
-	err[IDLE_SOURCE_PROC] = open_dir(sessions->proc_dir, &p.proc_fd);
+	err[IDLE_SOURCE_DEV] = open_dir(&sessions->dev, sessions->dev_dir, &p.dev_fd);
+	err[IDLE_SOURCE_PROC] = open_dir(&sessions->proc, sessions->proc_dir, &p.proc_fd);
 	snap->has_sessions = false;
 	snap->session_count = 0;
 	snap->has_w_idle = false;
@@ -290,10 +297,5 @@ idle_sessions_sample(struct idle_sessions *sessions, const struct timespec *now,
 		snap->has_w_idle = false;
 		snap->w_process[0] = '\0';
 	}
-	/* Directories opened read-only: a failed close loses nothing. */
-	if (p.dev_fd >= 0)
-		(void)close(p.dev_fd);
-	if (p.proc_fd >= 0)
-		(void)close(p.proc_fd);
 	return first_error(err);
 }

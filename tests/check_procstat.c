@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the exporter's process stats: /proc/stat's btime however long the file. */
+/* Unit tests of the exporter's process stats: /proc/stat's btime however long the file, and
+ * each read current. */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "check_run.h"
@@ -76,6 +79,54 @@ START_TEST(test_btime_missing)
 }
 END_TEST
 
+/* The descriptors this process has open. */
+static long
+open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	long n = -3; /* ., .. and this listing's own */
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d) != NULL)
+		n++;
+	ck_assert(closedir(d) == 0);
+	return n;
+}
+
+/* Each read is the process as it is now (statm held open, read again from its start), the
+ * open descriptors are counted without the count's own, and a close lets statm go. */
+START_TEST(test_read_is_current)
+{
+	struct idle_process_stats before, after;
+	struct procstat procstat;
+	const size_t grow = 16u << 20;
+	long fds;
+	char *touched;
+
+	ck_assert_int_eq(procstat_init(&procstat), 0);
+	fds = open_fds();
+	procstat_read(&procstat, &before);
+	ck_assert(before.valid);
+	ck_assert(before.resident_bytes > 0 && before.virtual_bytes >= before.resident_bytes);
+	ck_assert_msg(before.open_fds == (double)fds, "open fds %g, listed %ld", before.open_fds,
+		      fds);
+	ck_assert(before.start_time_seconds > 1e9);
+	touched = mmap(NULL, grow, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert(touched != MAP_FAILED);
+	memset(touched, 1, grow);
+	procstat_read(&procstat, &after);
+	ck_assert(after.valid);
+	ck_assert_msg(after.resident_bytes >= before.resident_bytes + (double)grow / 2,
+		      "resident %g then %g", before.resident_bytes, after.resident_bytes);
+	ck_assert(after.virtual_bytes >= before.virtual_bytes + (double)grow);
+	ck_assert(after.start_time_seconds == before.start_time_seconds);
+	ck_assert(munmap(touched, grow) == 0);
+	procstat_close(&procstat);
+	ck_assert_int_eq(open_fds(), fds - 1);
+	procstat_close(&procstat);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -84,6 +135,7 @@ main(void)
 
 	tcase_add_test(tc, test_btime_after_long_lines);
 	tcase_add_test(tc, test_btime_missing);
+	tcase_add_test(tc, test_read_is_current);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
