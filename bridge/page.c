@@ -67,6 +67,7 @@ page_init(struct page *page, struct idle_publisher *publisher, const char *versi
 {
 	memset(page, 0, sizeof(*page));
 	page->procstat.statm_fd = -1;
+	page->procstat.fd_dir = -1;
 	page->publisher = publisher;
 	page->version = version;
 	if ((page->shot = shot_new()) == NULL)

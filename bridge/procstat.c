@@ -104,6 +104,18 @@ boot_time(unsigned long long *seconds)
 	return err;
 }
 
+void
+procstat_close(struct procstat *procstat)
+{
+	/* Read-only: a failed close loses nothing. */
+	if (procstat->statm_fd >= 0)
+		(void)close(procstat->statm_fd);
+	if (procstat->fd_dir >= 0)
+		(void)close(procstat->fd_dir);
+	procstat->statm_fd = -1;
+	procstat->fd_dir = -1;
+}
+
 int
 procstat_init(struct procstat *procstat)
 {
@@ -112,6 +124,7 @@ procstat_init(struct procstat *procstat)
 	int err;
 
 	procstat->statm_fd = -1;
+	procstat->fd_dir = -1;
 	procstat->page_size = sysconf(_SC_PAGESIZE);
 	if (hz <= 0 || procstat->page_size <= 0)
 		return EINVAL;
@@ -120,16 +133,13 @@ procstat_init(struct procstat *procstat)
 	procstat->start_time_seconds = (double)boot + (double)ticks / (double)hz;
 	if ((procstat->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)) < 0)
 		return errno;
+	procstat->fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procstat->fd_dir < 0) {
+		err = errno;
+		procstat_close(procstat);
+		return err;
+	}
 	return 0;
-}
-
-void
-procstat_close(struct procstat *procstat)
-{
-	/* Read-only: a failed close loses nothing. */
-	if (procstat->statm_fd >= 0)
-		(void)close(procstat->statm_fd);
-	procstat->statm_fd = -1;
 }
 
 /* statm's line (a few numbers, never split by a read), from its start: one system call. */
@@ -156,18 +166,17 @@ count_one(void *arg, int dir_fd, const char *name)
 	return 0;
 }
 
-/* Entries of /proc/self/fd, less the one this count opens. */
+/* Entries of /proc/self/fd: every open descriptor, the held listing's too. */
 static int
-count_fds(double *count)
+count_fds(int fd_dir, double *count)
 {
-	int fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
 	long fds = 0;
+	int err;
 
-	if (fd < 0)
+	if (lseek(fd_dir, 0, SEEK_SET) < 0)
 		return errno;
-	err = idle_dirents_each(fd, count_one, &fds);
-	(void)close(fd);
-	*count = (double)(fds - 1);
+	err = idle_dirents_each(fd_dir, count_one, &fds);
+	*count = (double)fds;
 	return err;
 }
 
@@ -185,7 +194,7 @@ procstat_read(const struct procstat *procstat, struct idle_process_stats *stats)
 		return;
 	if (getrusage(RUSAGE_SELF, &usage) != 0 || getrlimit(RLIMIT_NOFILE, &limit) != 0)
 		return;
-	if (count_fds(&stats->open_fds) != 0)
+	if (count_fds(procstat->fd_dir, &stats->open_fds) != 0)
 		return;
 	stats->cpu_seconds = (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
 			     (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
