@@ -357,7 +357,43 @@ class Bench:
 
     # -- 1, 2: CPU at rest, memory -------------------------------------------------------
 
-    def collectd_conf(self, name, with_idle, with_load):
+    def collectd_naming(self):
+        """How every collectd here names the host: as Debian's collectd.conf does (no Hostname,
+        FQDNLookup true), whose lookup brings glibc's NSS code into collectd before any plugin
+        runs, as in a collectd users run; a fixed Hostname, noted, where this machine's name
+        does not resolve at once (an offline DNS lookup would hold each start for seconds)."""
+        if getattr(self, '_collectd_naming', None) is None:
+            name = socket.gethostname()
+            try:
+                ok = subprocess.run(['getent', 'ahosts', name], capture_output=True,
+                                    timeout=3).returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                ok = False
+            self._collectd_naming = 'FQDNLookup true' if ok else 'Hostname "bench"'
+            if not ok:
+                self.notes.append('collectd ran with Hostname "bench": this machine\'s name %r '
+                                  'did not resolve within 3 s, so the plugin is charged for '
+                                  'glibc\'s NSS pages (about 128 KiB) that the stock '
+                                  'FQDNLookup would have loaded anyway.' % name)
+        return self._collectd_naming
+
+    # The collectds the plugin is compared with, by the read plugins they load beside logfile
+    # and write_prometheus.  CPU: `load` alone, whose own reads cost little and vary little, so
+    # that the difference with the plugin is the plugin's (per thread, its added CPU is the same
+    # over the stock set).  Memory: the read plugins of Debian's collectd.conf that need no
+    # hardware, so that collectd's writer threads are busy as in any deployment; beside `load`
+    # alone (3 values in 10 s) the plugin's values are what wakes its idle writer threads, each
+    # of which then makes itself a malloc arena that a real collectd has anyway.
+    LOAD_ONLY = ('load',)
+    STOCK_READ_PLUGINS = ('cpu', 'interface', 'load', 'memory')
+
+    @staticmethod
+    def collectd_name(read_plugins):
+        if not read_plugins:
+            return 'bare collectd, no read plugin'
+        return 'collectd with %s and write_prometheus' % ', '.join(read_plugins)
+
+    def collectd_conf(self, name, with_idle, read_plugins):
         d = os.path.join(self.tmp, name)
         plugins = os.path.join(d, 'plugins')
         os.makedirs(plugins)
@@ -367,16 +403,16 @@ class Bench:
         for so in ['logfile'] + (['write_prometheus'] if use_wp else []):
             shutil.copy('/usr/lib/collectd/%s.so' % so, plugins)
         conf = ['BaseDir "%s"' % d, 'PIDFile "%s/pid"' % d, 'PluginDir "%s"' % plugins,
-                'TypesDB "/usr/share/collectd/types.db"', 'Hostname "bench"',
+                'TypesDB "/usr/share/collectd/types.db"', self.collectd_naming(),
                 'AutoLoadPlugin false', 'LoadPlugin logfile',
                 '<Plugin logfile>\n LogLevel info\n File "%s/log"\n</Plugin>' % d]
         if use_wp:
             conf += ['LoadPlugin write_prometheus',
                      '<Plugin write_prometheus>\n Host "127.0.0.1"\n Port "%d"\n</Plugin>'
                      % free_port()]
-        if with_load:
-            shutil.copy('/usr/lib/collectd/load.so', plugins)
-            conf += ['LoadPlugin load']
+        for so in read_plugins:
+            shutil.copy('/usr/lib/collectd/%s.so' % so, plugins)
+            conf += ['LoadPlugin ' + so]
         if with_idle:
             shutil.copy(self.b('plugin', '.libs', 'idle.so'), plugins)
             conf += ['LoadPlugin idle', '<Plugin idle>\n UtmpFile "%s"\n</Plugin>' % self.utmp]
@@ -384,8 +420,8 @@ class Bench:
             f.write('\n'.join(conf) + '\n')
         return d, use_wp
 
-    def start_collectd(self, name, with_idle, with_load):
-        d, use_wp = self.collectd_conf(name, with_idle, with_load)
+    def start_collectd(self, name, with_idle, read_plugins):
+        d, use_wp = self.collectd_conf(name, with_idle, read_plugins)
         p = self.start(['collectd', '-f', '-C', os.path.join(d, 'collectd.conf')])
 
         def ready():
@@ -400,32 +436,50 @@ class Bench:
             failed = [line.strip() for line in f if 'failed' in line or 'rror' in line]
         if failed:
             raise RuntimeError('collectd (%s): %s' % (name, failed[0]))
-        if not use_wp and not with_idle and not with_load:
+        if not use_wp and not with_idle and not read_plugins:
             self.notes.append('collectd ran without write_prometheus (missing, or lacking '
                               'libprotobuf-c1): logfile only.')
         return p
 
     # The exporter and the floor at rest, and the exporter scraped every 15 s, each run this many
-    # times side by side, started a third of a second apart: every process polls at its own
-    # phase of the second, and the phase against the other 1-second pollers here (collectd, the
-    # Python exporter) moves one process's CPU by a quarter.  The median of three phases is the
-    # figure; each instance is in the notes.
-    PHASES = 3
+    # times side by side: every process polls at its own phase of the second, and the phase
+    # against the other 1-second pollers here (collectd, the Python exporter) moves one
+    # process's CPU by a quarter, for as long as it runs.  The instances are started in turn,
+    # kind after kind, at slots spread evenly over one second, so that each kind has one
+    # instance in every fifth of it; the median of each kind is the figure, and each instance
+    # is in the notes.
+    PHASES = 5
+    REST_KINDS = ('exporter', 'exporter-15s', 'floor')
+
+    @staticmethod
+    def instance(kind, i):
+        """The name of a kind's i-th instance (from 1) among the rest phase's processes."""
+        return kind if i == 1 else '%s.%d' % (kind, i)
+
+    def at_slot(self, t0, slot, slots):
+        """Waits for the slot-th of slots evenly spread over the second from t0."""
+        delay = t0 + slot / slots - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
 
     def rest_servers(self):
         """Every process of the rest phase, started side by side; returns {name: process}."""
         self.eport = free_port()
-        self.exp_proc = self.start_exporter(self.eport)
-        self.e15ports = [free_port()]
-        procs = {'exporter': self.exp_proc,
-                 'exporter-15s': self.start_exporter(self.e15ports[0]),
-                 'floor': self.start([self.probe, 'tick', '/dev/pts'])}
-        for i in range(2, self.PHASES + 1):
-            time.sleep(1.0 / self.PHASES)
-            self.e15ports.append(free_port())
-            procs['exporter.%d' % i] = self.start_exporter(free_port())
-            procs['exporter-15s.%d' % i] = self.start_exporter(self.e15ports[-1])
-            procs['floor.%d' % i] = self.start([self.probe, 'tick', '/dev/pts'])
+        self.e15ports = []
+        procs = {}
+        slots, t0 = self.PHASES * len(self.REST_KINDS), time.monotonic()
+        for i in range(1, self.PHASES + 1):
+            for j, kind in enumerate(self.REST_KINDS):
+                self.at_slot(t0, (i - 1) * len(self.REST_KINDS) + j, slots)
+                if kind == 'floor':
+                    p = self.start([self.probe, 'tick', '/dev/pts'])
+                else:
+                    port = self.eport if (kind, i) == ('exporter', 1) else free_port()
+                    if kind == 'exporter-15s':
+                        self.e15ports.append(port)
+                    p = self.start_exporter(port)
+                procs[self.instance(kind, i)] = p
+        self.exp_proc = procs['exporter']
         page = http_get(self.eport)[2]
         self.body = os.path.join(self.tmp, 'page.txt')
         with open(self.body, 'wb') as f:
@@ -444,21 +498,24 @@ class Bench:
             for load in (True, False):
                 for idle in (False, True):
                     procs[(load, idle)] = self.start_collectd(
-                        'collectd-%s-%s' % ('load' if load else 'bare', idle), idle, load)
-            # The target rows' pair in PHASES instances too: the plugin's own 1-second poll
-            # has a phase as the exporter's has.
+                        'collectd-%s-%s' % ('load' if load else 'bare', idle), idle,
+                        self.LOAD_ONLY if load else ())
+            # The target rows' pair in PHASES instances too, spread over the second: the
+            # plugin's own 1-second poll has a phase as the exporter's has.
+            t0 = time.monotonic()
             for i in range(2, self.PHASES + 1):
-                time.sleep(1.0 / self.PHASES)
+                self.at_slot(t0, i - 1, self.PHASES)
                 for idle in (False, True):
                     procs[(True, idle, i)] = self.start_collectd(
-                        'collectd-load-%s.%d' % (idle, i), idle, True)
+                        'collectd-load-%s.%d' % (idle, i), idle, self.LOAD_ONLY)
         return procs
 
-    def scrape_every(self, port, period, stop):
-        """A thread scraping port every period seconds, the first half a period from now (so
-        that a run of whole periods holds one scrape per period), until stop is set."""
+    def scrape_every(self, port, period, stop, first):
+        """A thread scraping port every period seconds, the first first seconds from now (less
+        than a period, so that a run of whole periods holds one scrape per period), until stop
+        is set."""
         def loop():
-            if stop.wait(period / 2):
+            if stop.wait(first):
                 return
             while True:
                 http_get(port)
@@ -480,7 +537,9 @@ class Bench:
         time.sleep(3)  # past start-up: the Python exporter's first `w`, collectd's first reads
         stop = threading.Event()
         t0, c0 = time.monotonic(), {k: cpu_ns(p.pid) for k, p in procs.items()}
-        scrapers = [self.scrape_every(port, 15, stop) for port in self.e15ports]
+        # Half a period in, each scraper a little after the one before: never two at once.
+        scrapers = [self.scrape_every(port, 15, stop, 7.5 + k * 7.0 / len(self.e15ports))
+                    for k, port in enumerate(self.e15ports)]
         time.sleep(secs)
         t1, c1 = time.monotonic(), {k: cpu_ns(p.pid) for k, p in procs.items()}
         stop.set()
@@ -498,24 +557,21 @@ class Bench:
         if (True, True) in procs:
             self.collectd_rows(procs, per_s, self.per_min)
         else:
-            for what in ('collectd CPU per poll added by the plugin (reference: the exporter\'s '
-                         'CPU per poll at rest)', 'collectd RSS with the plugin (reference: '
-                         'collectd without it)'):
-                self.rows.append(missing('3' if 'CPU' in what else '4', what,
-                                         '≤ 1.25×' if 'CPU' in what else '≤ 1.05×',
-                                         'collectd or the plugin'))
+            self.rows.append(missing('3', 'collectd CPU per poll added by the plugin (reference: '
+                                     'the exporter\'s CPU per poll at rest)', '≤ 1.25×',
+                                     'collectd or the plugin'))
 
     def phase_medians(self, per_s):
         """Replaces the exporter's, the scraped exporter's and the floor's CPU by the median of
         their instances, and notes every instance."""
         parts = []
-        for key in ('exporter', 'exporter-15s', 'floor'):
-            values = [per_s[key]] + [per_s['%s.%d' % (key, i)]
-                                     for i in range(2, self.PHASES + 1)]
+        for key in self.REST_KINDS:
+            values = [per_s[self.instance(key, i)] for i in range(1, self.PHASES + 1)]
             per_s[key] = statistics.median(values)
             parts.append('%s %s' % (key, ', '.join(fmt_us(v * 1e6) for v in values)))
-        self.notes.append('CPU per poll of each instance at rest (%d, a third of a second apart; '
-                          'the rows give the median): %s.' % (self.PHASES, '; '.join(parts)))
+        self.notes.append('CPU per poll of each instance at rest (%d of each kind, started in '
+                          'turn at slots spread over one second; the rows give the median): %s.'
+                          % (self.PHASES, '; '.join(parts)))
 
     @staticmethod
     def per_min(v):
@@ -561,14 +617,14 @@ class Bench:
                                  rss['exporter'] <= 0.5 * rss[key] if key == 'node' else None))
 
     def collectd_rows(self, procs, per_s, per_min):
-        """The plugin's added CPU per poll and RSS, over collectd with `load` (the median of its
-        instances, with and without the plugin), then bare."""
+        """The plugin's added CPU per poll (the median of its instances, with and without the
+        plugin, over collectd with `load`, then bare), and collectd's RSS there (info: the
+        memory target is phase_collectd_memory's)."""
         e = self.exporter_cpu_rest
         rss = {k: status_kb(p.pid, 'VmRSS') for k, p in procs.items() if isinstance(k, tuple)}
         parts = []
         for load in (True, False):
-            base = 'collectd with load and write_prometheus' if load else \
-                'bare collectd, no read plugin'
+            base = self.collectd_name(self.LOAD_ONLY if load else ())
             keys = {idle: [(load, idle)] + ([(load, idle, i) for i in range(2, self.PHASES + 1)]
                                             if load else [])
                     for idle in (False, True)}
@@ -588,29 +644,71 @@ class Bench:
                                  added <= 1.25 * e if load else None))
             self.rows.append(Row('4', 'collectd RSS with the plugin (reference: %s)' % base,
                                  '%d KiB' % kb[True], '%d KiB' % kb[False], kb[True] / kb[False],
-                                 '≤ 1.05×' if load else 'info',
-                                 kb[True] <= 1.05 * kb[False] if load else None))
+                                 'info'))
             for k in keys[False] + keys[True]:
                 self.stop(procs[k])
-        self.notes.append('collectd with load and write_prometheus, %d instances of each '
-                          '(the rows give the median), CPU per second and RSS: %s.'
-                          % (self.PHASES, '; '.join(parts)))
+        self.notes.append('%s, %d instances of each (the rows give the median), CPU per second '
+                          'and RSS: %s.' % (self.collectd_name(self.LOAD_ONLY), self.PHASES,
+                                            '; '.join(parts)))
         self.notes.append('collectd starts its read threads (5 by default) with its first read '
                           'plugin, so against a bare collectd with no read plugin the idle '
                           'plugin is also charged for that pool; the target rows compare with '
-                          'a collectd that already reads something (`load`), as any deployment '
-                          'does, and the bare rows are shown beside them.')
+                          'a collectd that already reads something, as any deployment does, '
+                          'and the bare rows are shown beside them.')
+        if self.collectd_naming() == 'FQDNLookup true':
+            self.notes.append('Every collectd names the host as Debian\'s collectd.conf does '
+                              '(FQDNLookup true, no Hostname): its lookup brings glibc\'s NSS '
+                              'code in before any plugin runs, so the plugin\'s user lookups '
+                              '(getpwnam for w\'s rule, and the owners of terminals with '
+                              'ReportTerminals) add few NSS pages of their own; with a fixed '
+                              'Hostname they would add about 128 KiB.')
+
+    def phase_collectd_memory(self):
+        """Item 4: collectd's RSS with the plugin against a collectd reading what a stock one
+        reads, PHASES pairs started across a second, after the rest phase (memory needs no
+        neighbours), read after three of collectd's reads."""
+        what = 'collectd RSS with the plugin (reference: %s)' % self.collectd_name(
+            self.STOCK_READ_PLUGINS)
+        if not self.collectd_available():
+            self.rows.append(missing('4', what, '≤ 1.05×', 'collectd or the plugin'))
+            return
+        secs = 12 if self.quick else 35
+        log('4: collectd RSS, %d pairs reading what a stock collectd reads, %d s'
+            % (self.PHASES, secs))
+        procs, t0 = {}, time.monotonic()
+        for i in range(self.PHASES):
+            self.at_slot(t0, i, self.PHASES)
+            for idle in (False, True):
+                procs[(idle, i)] = self.start_collectd('collectd-stock-%s.%d' % (idle, i), idle,
+                                                       self.STOCK_READ_PLUGINS)
+        time.sleep(secs)
+        rss = {k: status_kb(p.pid, 'VmRSS') for k, p in procs.items()}
+        for p in procs.values():
+            self.stop(p)
+        kb = {idle: statistics.median(rss[(idle, i)] for i in range(self.PHASES))
+              for idle in (False, True)}
+        self.rows.append(Row('4', what, '%d KiB' % kb[True], '%d KiB' % kb[False],
+                             kb[True] / kb[False], '≤ 1.05×', kb[True] <= 1.05 * kb[False]))
+        self.notes.append('%s (the read plugins of Debian\'s collectd.conf that need no '
+                          'hardware), %d instances of each after %d s (the row gives the '
+                          'median), RSS without the plugin %s; with it %s.' % (
+                              self.collectd_name(self.STOCK_READ_PLUGINS), self.PHASES, secs,
+                              ', '.join('%d KiB' % rss[(False, i)] for i in range(self.PHASES)),
+                              ', '.join('%d KiB' % rss[(True, i)] for i in range(self.PHASES))))
 
     def collectd_available(self):
-        plugin_so = self.b('plugin', '.libs', 'idle.so')
-        if not shutil.which('collectd'):
-            self.notes.append('Plugin rows skipped: collectd is not installed '
-                              '(Debian: collectd-core).')
-        elif not os.path.isfile(plugin_so):
-            self.notes.append('Plugin rows skipped: %s was not built.' % plugin_so)
-        else:
-            return True
-        return False
+        """Whether collectd and the built plugin are here; says why not once."""
+        if getattr(self, '_collectd_available', None) is None:
+            plugin_so = self.b('plugin', '.libs', 'idle.so')
+            self._collectd_available = False
+            if not shutil.which('collectd'):
+                self.notes.append('Plugin rows skipped: collectd is not installed '
+                                  '(Debian: collectd-core).')
+            elif not os.path.isfile(plugin_so):
+                self.notes.append('Plugin rows skipped: %s was not built.' % plugin_so)
+            else:
+                self._collectd_available = True
+        return self._collectd_available
 
     def check_counts(self):
         """Says what the exporter saw: 10 terminals and 2 sessions are expected."""
@@ -1196,6 +1294,7 @@ def main():
         only = [p for p in args.only.split(',') if p]
         if not only or 'rest' in only:
             bench.phase_rest()
+            bench.phase_collectd_memory()
             if not only or 'scrapes' in only:
                 bench.phase_scrapes()
             bench.end_servers()
