@@ -2,7 +2,6 @@
 /* The exporter's own process metrics, read from /proc/self the way the Python client did. */
 #include <fcntl.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -180,6 +179,25 @@ count_fds(int fd_dir, double *count)
 	return err;
 }
 
+/* The first two numbers of a statm line, size and resident pages: strtoull, not sscanf, whose
+ * pages of libc would stay resident in an exporter that reads two numbers. */
+static int
+statm_pages(const char *line, unsigned long long *size, unsigned long long *resident)
+{
+	char *end;
+
+	if (*line < '0' || *line > '9')
+		return EINVAL;
+	errno = 0;
+	*size = strtoull(line, &end, 10);
+	if (errno != 0 || *end != ' ' || end[1] < '0' || end[1] > '9')
+		return EINVAL;
+	*resident = strtoull(end + 1, &end, 10);
+	if (errno != 0 || (*end != ' ' && *end != '\n'))
+		return EINVAL;
+	return 0;
+}
+
 void
 procstat_read(const struct procstat *procstat, struct idle_process_stats *stats)
 {
@@ -190,7 +208,7 @@ procstat_read(const struct procstat *procstat, struct idle_process_stats *stats)
 
 	stats->valid = false;
 	if (read_statm(procstat->statm_fd, buf, sizeof(buf)) != 0 ||
-	    sscanf(buf, "%llu %llu", &size_pages, &resident_pages) != 2)
+	    statm_pages(buf, &size_pages, &resident_pages) != 0)
 		return;
 	if (getrusage(RUSAGE_SELF, &usage) != 0 || getrlimit(RLIMIT_NOFILE, &limit) != 0)
 		return;
