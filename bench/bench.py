@@ -441,13 +441,15 @@ class Bench:
                               'libprotobuf-c1): logfile only.')
         return p
 
-    # The exporter and the floor at rest, and the exporter scraped every 15 s, each run this many
-    # times side by side: every process polls at its own phase of the second, and the phase
-    # against the other 1-second pollers here (collectd, the Python exporter) moves one
-    # process's CPU by a quarter, for as long as it runs.  The instances are started in turn,
+    # Each kind of process at rest runs this many times side by side: every process polls at
+    # its own phase of the second for as long as it runs.  The instances are started in turn,
     # kind after kind, at slots spread evenly over one second, so that each kind has one
     # instance in every fifth of it; the median of each kind is the figure, and each instance
-    # is in the notes.
+    # is in the notes.  Item 2 (the exporter, scraped or not, against the floor) is measured
+    # first with nothing else polling the terminals: beside the other 1-second pollers of the
+    # next part (collectd's plugin, the Python exporter) a poll that comes soon after one of
+    # theirs finds the same inodes and kernel paths warm, so that one floor cost 72 µs and
+    # another 117 µs for the same work in one run, by where its phase fell.
     PHASES = 5
     REST_KINDS = ('exporter', 'exporter-15s', 'floor')
 
@@ -462,23 +464,56 @@ class Bench:
         if delay > 0:
             time.sleep(delay)
 
-    def rest_servers(self):
-        """Every process of the rest phase, started side by side; returns {name: process}."""
-        self.eport = free_port()
+    def start_instances(self, kinds):
+        """PHASES instances of each kind, interleaved at slots spread over one second; returns
+        {name: process}, and the ports of the scraped exporters in self.e15ports."""
         self.e15ports = []
         procs = {}
-        slots, t0 = self.PHASES * len(self.REST_KINDS), time.monotonic()
+        slots, t0 = self.PHASES * len(kinds), time.monotonic()
         for i in range(1, self.PHASES + 1):
-            for j, kind in enumerate(self.REST_KINDS):
-                self.at_slot(t0, (i - 1) * len(self.REST_KINDS) + j, slots)
+            for j, kind in enumerate(kinds):
+                self.at_slot(t0, (i - 1) * len(kinds) + j, slots)
                 if kind == 'floor':
                     p = self.start([self.probe, 'tick', '/dev/pts'])
                 else:
-                    port = self.eport if (kind, i) == ('exporter', 1) else free_port()
+                    port = free_port()
                     if kind == 'exporter-15s':
                         self.e15ports.append(port)
                     p = self.start_exporter(port)
+                    if (kind, i) == ('exporter', 1):
+                        self.eport = port
                 procs[self.instance(kind, i)] = p
+        return procs
+
+    def measure_rest(self, procs, secs):
+        """CPU per second of each process over secs, the scraped exporters scraped every 15 s
+        meanwhile (half a period in, each scraper a little after the one before: never two at
+        once)."""
+        stop = threading.Event()
+        t0, c0 = time.monotonic(), {k: cpu_ns(p.pid) for k, p in procs.items()}
+        scrapers = [self.scrape_every(port, 15, stop, 7.5 + k * 7.0 / len(self.e15ports))
+                    for k, port in enumerate(self.e15ports)]
+        time.sleep(secs)
+        t1, c1 = time.monotonic(), {k: cpu_ns(p.pid) for k, p in procs.items()}
+        stop.set()
+        for scraper in scrapers:
+            scraper.join()
+        return {k: (c1[k] - c0[k]) / 1e9 / (t1 - t0) for k in procs}  # = per 1-second poll
+
+    def rest_alone(self, secs):
+        """Item 2: the exporter, scraped and not, against the floor, nothing else polling."""
+        procs = self.start_instances(self.REST_KINDS)
+        time.sleep(3)  # past start-up
+        per_s = self.measure_rest(procs, secs)
+        for p in procs.values():
+            self.stop(p)
+        self.phase_medians(per_s, self.REST_KINDS, 'with nothing else polling the terminals')
+        self.item2_rows(per_s)
+
+    def rest_servers(self):
+        """Every process of the side-by-side part, started side by side; returns {name:
+        process}."""
+        procs = self.start_instances(('exporter',))
         self.exp_proc = procs['exporter']
         page = http_get(self.eport)[2]
         self.body = os.path.join(self.tmp, 'page.txt')
@@ -534,33 +569,25 @@ class Bench:
 
     def phase_rest(self):
         secs = 15 if self.quick else 60
-        log('2-5: CPU at 1-second polls, 10 terminals and 2 sessions, %d s, beside the floor, '
-            'the peers and collectd' % secs)
+        log('2: CPU at 1-second polls, 10 terminals and 2 sessions, %d s, against the floor, '
+            'nothing else polling' % secs)
         self.sess_holder, n_sess, _ = self.holder('sessions', 2, self.utmp)
         self.pty_holder, n_ptys, _ = self.holder('ptys', 8)
         if n_sess + n_ptys != 10:
             self.notes.append('Only %d of 10 terminals could be opened.' % (n_sess + n_ptys))
+        self.rest_alone(secs)
+        log('3-5: the exporter at rest beside the peers and collectd, %d s' % secs)
         procs = self.rest_servers()
         time.sleep(3)  # past start-up: the Python exporter's first `w`, collectd's first reads
-        stop = threading.Event()
-        t0, c0 = time.monotonic(), {k: cpu_ns(p.pid) for k, p in procs.items()}
-        # Half a period in, each scraper a little after the one before: never two at once.
-        scrapers = [self.scrape_every(port, 15, stop, 7.5 + k * 7.0 / len(self.e15ports))
-                    for k, port in enumerate(self.e15ports)]
-        time.sleep(secs)
-        t1, c1 = time.monotonic(), {k: cpu_ns(p.pid) for k, p in procs.items()}
-        stop.set()
-        for scraper in scrapers:
-            scraper.join()
-        per_s = {k: (c1[k] - c0[k]) / 1e9 / (t1 - t0) for k in procs}  # = per 1-second poll
+        per_s = self.measure_rest(procs, secs)
         rss = {k: status_kb(p.pid, 'VmRSS') for k, p in procs.items()}
         self.rest_rss = rss
         self.rest_hwm = {k: status_kb(p.pid, 'VmHWM') for k, p in procs.items()
                          if isinstance(k, str) and k.startswith(('exporter', 'ceiling')) and
                          not k.startswith('exporter-15s')}
-        self.phase_medians(per_s)
+        self.phase_medians(per_s, ('exporter',), 'beside the peers and collectd')
         for key in [k for k in procs if isinstance(k, str) and
-                    k.startswith(('floor', 'exporter-15s', 'exporter.', 'ceiling.'))]:
+                    k.startswith(('exporter.', 'ceiling.'))]:
             self.stop(procs.pop(key))
         self.check_counts()
         self.rest_rows(per_s, rss, procs)
@@ -571,31 +598,34 @@ class Bench:
                                      'the exporter\'s CPU per poll at rest)', '≤ 1.25×',
                                      'collectd or the plugin'))
 
-    def phase_medians(self, per_s):
-        """Replaces the exporter's, the scraped exporter's and the floor's CPU by the median of
-        their instances, and notes every instance."""
+    def phase_medians(self, per_s, kinds, where):
+        """Replaces each kind's CPU by the median of its instances, and notes every instance."""
         parts = []
-        for key in self.REST_KINDS:
+        for key in kinds:
             values = [per_s[self.instance(key, i)] for i in range(1, self.PHASES + 1)]
             per_s[key] = statistics.median(values)
             parts.append('%s %s' % (key, ', '.join(fmt_us(v * 1e6) for v in values)))
-        self.notes.append('CPU per poll of each instance at rest (%d of each kind, started in '
-                          'turn at slots spread over one second; the rows give the median): %s.'
-                          % (self.PHASES, '; '.join(parts)))
+        self.notes.append('CPU per poll of each instance at rest, %s (%d of each kind, started '
+                          'in turn at slots spread over one second; the rows give the median): '
+                          '%s.' % (where, self.PHASES, '; '.join(parts)))
 
     @staticmethod
     def per_min(v):
         return '%.2f ms/min (%s per poll)' % (v * 60e3, fmt_us(v * 1e6))
 
-    def rest_rows(self, per_s, rss, procs):
+    def item2_rows(self, per_s):
         e, e15, f = per_s['exporter'], per_s['exporter-15s'], per_s['floor']
         pm = self.per_min
-        self.exporter_cpu_rest = e
         floor_ref = 'floor daemon: one opendir + fstatat per pts entry a second'
         self.rows.append(Row('2', 'CPU at rest, exporter, no scrapes (reference: %s)' % floor_ref,
                              pm(e), pm(f), e / f, '≤ 1.25×', e <= 1.25 * f))
         self.rows.append(Row('2', 'CPU, exporter scraped every 15 s (reference: the floor)',
                              pm(e15), pm(f), e15 / f, '≤ 1.5×', e15 <= 1.5 * f))
+
+    def rest_rows(self, per_s, rss, procs):
+        e = per_s['exporter']
+        pm = self.per_min
+        self.exporter_cpu_rest = e
         hwms = {kind: [self.rest_hwm[self.instance(kind, i)] for i in range(1, self.PHASES + 1)]
                 for kind in ('exporter', 'ceiling')}
         self.exporter_hwm_rest = statistics.median(hwms['exporter'])
@@ -1250,12 +1280,14 @@ METHOD = [
     'Items 2, 3 and 5 (at rest): CPU is the sum of the process\'s threads\' '
     '`/proc/PID/task/*/schedstat` run time (ns) plus `cutime + cstime` of `/proc/PID/stat` '
     '(children it reaped, such as the Python exporter\'s `w`), read after a 3 s settling time and '
-    'again after the run, scaled to a minute. Side by side for the whole run: the exporter with no '
-    'scrapes, a second exporter scraped every 15 s (the first scrape half a period in), a floor '
-    'daemon (bench-probe tick), the ceiling, the Python exporter, node_exporter with its default '
-    'collectors and with only loadavg, and four collectd (with and without `LoadPlugin idle`, each '
-    'over logfile + write_prometheus + load and over logfile + write_prometheus alone; Interval 10, '
-    'the plugin polling every second), over 10 terminals: 8 bare ptys and 2 login sessions (a '
+    'again after the run, scaled to a minute. Item 2 first, side by side with nothing else '
+    'polling the terminals: five exporters with no scrapes, five scraped every 15 s (staggered, '
+    'the first scrape half a period in) and five floor daemons (bench-probe tick). Then, side by '
+    'side for a run as long: five exporters, five ceilings, the Python exporter, node_exporter '
+    'with its default collectors and with only loadavg, and collectd with and without '
+    '`LoadPlugin idle` (five pairs over logfile + write_prometheus + load, one pair over logfile '
+    '+ write_prometheus alone; Interval 10, the plugin polling every second); and last, for '
+    'item 4, five pairs over the stock read plugins. All over 10 terminals: 8 bare ptys and 2 login sessions (a '
     '`sleep` as session leader on each, recorded in a private utmp file). The exporter reads it '
     'with `--utmp-file`; the Python exporter\'s `w` sees it as /run/utmp in a private mount '
     'namespace.',
