@@ -519,9 +519,9 @@ class Bench:
         self.body = os.path.join(self.tmp, 'page.txt')
         with open(self.body, 'wb') as f:
             f.write(page)
-        # The ceiling's memory moves by a tenth of the exporter's margin over it from one
-        # process to the next (which pages of the libraries fault in): as many instances as
-        # the exporter has, and the medians.
+        # A ceiling's peak memory moves by 70 KiB from one process to the next (which pages of
+        # the libraries fault in), a seventh of the exporter's margin over it: as many
+        # instances as the exporter has, and the medians.
         for i in range(1, self.PHASES + 1):
             p, port = self.start_ceiling(self.body)
             http_get(port)  # its first answer, as the exporter's start-up check gave it one

@@ -13,6 +13,7 @@ idle_kept_dir_init(struct idle_kept_dir *dir)
 	dir->fd = -1;
 	dir->dev = 0;
 	dir->ino = 0;
+	dir->ctime = (struct timespec){0, 0};
 }
 
 void
@@ -42,6 +43,7 @@ reopen(struct idle_kept_dir *dir, const char *path)
 	dir->fd = fd;
 	dir->dev = st.st_dev;
 	dir->ino = st.st_ino;
+	dir->ctime = st.st_ctim;
 	return fd;
 }
 
@@ -64,7 +66,8 @@ idle_kept_dir_get(struct idle_kept_dir *dir, const char *path)
 		return give_up(dir, errno);
 	if (!S_ISDIR(st.st_mode))
 		return give_up(dir, ENOTDIR);
-	if (dir->fd >= 0 && st.st_dev == dir->dev && st.st_ino == dir->ino)
+	if (dir->fd >= 0 && st.st_dev == dir->dev && st.st_ino == dir->ino &&
+	    st.st_ctim.tv_sec == dir->ctime.tv_sec && st.st_ctim.tv_nsec == dir->ctime.tv_nsec)
 		return dir->fd;
 	idle_kept_dir_close(dir);
 	return reopen(dir, path);

@@ -14,6 +14,7 @@
 #include "check_mounts.h"
 #include "check_run.h"
 #include "fixture.h"
+#include "idle_dirents.h"
 #include "idle_kept_dir.h"
 
 /* The descriptors this process has open. */
@@ -58,24 +59,51 @@ path_ino(const char *path)
 	return st.st_ino;
 }
 
-/* The same directory is handed back without a reopen, and what is made in it shows. */
+static int
+count_entry(void *arg, int dir_fd, const char *name)
+{
+	(void)dir_fd;
+	(void)name;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Reads the held directory to its end, as a scan does; returns its offset then. */
+static off_t
+read_through(int fd)
+{
+	int n = 0;
+
+	ck_assert(lseek(fd, 0, SEEK_SET) == 0);
+	ck_assert_int_eq(idle_dirents_each(fd, count_entry, &n), 0);
+	return lseek(fd, 0, SEEK_CUR);
+}
+
+/* The same directory is handed back without a reopen (its read offset stays where a scan left
+ * it); a chmod makes it opened again, so that access taken away is noticed; what is made in it
+ * shows. */
 START_TEST(test_kept_while_same)
 {
 	char *dir = fixture_dir(), *d = path_in(dir, "pts"), *f = path_in(d, "0");
 	struct idle_kept_dir kept;
 	struct dirent *e;
-	int fd, again, base, found = 0;
+	int fd, base, found = 0;
 	DIR *listing;
 
 	ck_assert(mkdir(d, 0755) == 0);
+	ck_assert(close(open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) == 0);
 	idle_kept_dir_init(&kept);
 	base = open_fds();
 	fd = idle_kept_dir_get(&kept, d);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(open_fds(), base + 1);
-	ck_assert(close(open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) == 0);
-	again = idle_kept_dir_get(&kept, d);
-	ck_assert_int_eq(again, fd);
+	ck_assert(read_through(fd) > 0);
+	ck_assert_int_eq(idle_kept_dir_get(&kept, d), fd);
+	ck_assert_msg(lseek(fd, 0, SEEK_CUR) > 0, "the same directory was opened again");
+	ck_assert(chmod(d, 0700) == 0);
+	fd = idle_kept_dir_get(&kept, d);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(lseek(fd, 0, SEEK_CUR) == 0, "a chmod'ed directory was not opened again");
 	ck_assert_int_eq(open_fds(), base + 1);
 	/* A duplicate read from the start, as the pts scan rewinds it. */
 	listing = fdopendir(dup(fd));
