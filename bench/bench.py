@@ -526,8 +526,6 @@ class Bench:
             p, port = self.start_ceiling(self.body)
             http_get(port)  # its first answer, as the exporter's start-up check gave it one
             procs[self.instance('ceiling', i)] = p
-            if i == 1:
-                self.cport = port
         if self.pyexp:
             self.pyexp_proc, self.pyexp_port = self.start_python_exporter()
             procs['python'] = self.pyexp_proc

@@ -17,20 +17,6 @@
 #include "idle_dirents.h"
 #include "idle_kept_dir.h"
 
-/* The descriptors this process has open. */
-static int
-open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (readdir(d) != NULL)
-		n++;
-	ck_assert(closedir(d) == 0);
-	return n;
-}
-
 static char *
 path_in(const char *dir, const char *name)
 {
@@ -93,10 +79,10 @@ START_TEST(test_kept_while_same)
 	ck_assert(mkdir(d, 0755) == 0);
 	ck_assert(close(open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) == 0);
 	idle_kept_dir_init(&kept);
-	base = open_fds();
+	base = fixture_open_fds();
 	fd = idle_kept_dir_get(&kept, d);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(open_fds(), base + 1);
+	ck_assert_int_eq(fixture_open_fds(), base + 1);
 	ck_assert(read_through(fd) > 0);
 	ck_assert_int_eq(idle_kept_dir_get(&kept, d), fd);
 	ck_assert_msg(lseek(fd, 0, SEEK_CUR) > 0, "the same directory was opened again");
@@ -104,7 +90,7 @@ START_TEST(test_kept_while_same)
 	fd = idle_kept_dir_get(&kept, d);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_msg(lseek(fd, 0, SEEK_CUR) == 0, "a chmod'ed directory was not opened again");
-	ck_assert_int_eq(open_fds(), base + 1);
+	ck_assert_int_eq(fixture_open_fds(), base + 1);
 	/* A duplicate read from the start, as the pts scan rewinds it. */
 	listing = fdopendir(dup(fd));
 	ck_assert_ptr_nonnull(listing);
@@ -115,7 +101,7 @@ START_TEST(test_kept_while_same)
 	ck_assert_int_eq(found, 1);
 	idle_kept_dir_close(&kept);
 	ck_assert_int_eq(kept.fd, -1);
-	ck_assert_int_eq(open_fds(), base);
+	ck_assert_int_eq(fixture_open_fds(), base);
 	free(f);
 	free(d);
 	fixture_remove(dir);
@@ -132,7 +118,7 @@ START_TEST(test_replaced_is_followed)
 
 	ck_assert(mkdir(d, 0755) == 0);
 	idle_kept_dir_init(&kept);
-	base = open_fds();
+	base = fixture_open_fds();
 	fd = idle_kept_dir_get(&kept, d);
 	ck_assert_int_eq(fd_ino(fd), path_ino(d));
 	for (i = 0; i < 200; i++) {
@@ -142,7 +128,7 @@ START_TEST(test_replaced_is_followed)
 		fd = idle_kept_dir_get(&kept, d);
 		ck_assert_int_ge(fd, 0);
 		ck_assert_int_eq(fd_ino(fd), ino);
-		ck_assert_int_eq(open_fds(), base + 1);
+		ck_assert_int_eq(fixture_open_fds(), base + 1);
 	}
 	idle_kept_dir_close(&kept);
 	free(next);
@@ -185,14 +171,14 @@ START_TEST(test_gone_lets_go)
 
 	ck_assert(mkdir(d, 0755) == 0);
 	idle_kept_dir_init(&kept);
-	base = open_fds();
+	base = fixture_open_fds();
 	ck_assert_int_ge(idle_kept_dir_get(&kept, d), 0);
 	ck_assert(rmdir(d) == 0);
 	errno = 0;
 	ck_assert_int_eq(idle_kept_dir_get(&kept, d), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_int_eq(kept.fd, -1);
-	ck_assert_int_eq(open_fds(), base);
+	ck_assert_int_eq(fixture_open_fds(), base);
 	ck_assert(close(open(d, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) == 0);
 	errno = 0;
 	ck_assert_int_eq(idle_kept_dir_get(&kept, d), -1);
@@ -201,12 +187,12 @@ START_TEST(test_gone_lets_go)
 	errno = 0;
 	ck_assert_int_eq(idle_kept_dir_get(&kept, d), -1);
 	ck_assert_int_eq(errno, ENOENT);
-	ck_assert_int_eq(open_fds(), base);
+	ck_assert_int_eq(fixture_open_fds(), base);
 	ck_assert(unlink(d) == 0 && mkdir(d, 0755) == 0);
 	ck_assert_int_eq(fd_ino(idle_kept_dir_get(&kept, d)), path_ino(d));
 	idle_kept_dir_close(&kept);
 	idle_kept_dir_close(&kept); /* twice is harmless */
-	ck_assert_int_eq(open_fds(), base);
+	ck_assert_int_eq(fixture_open_fds(), base);
 	free(d);
 	fixture_remove(dir);
 }

@@ -2,7 +2,6 @@
 /* Unit tests of the exporter's process stats: /proc/stat's btime however long the file, and
  * each read current. */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "check_run.h"
+#include "fixture.h"
 #include "procstat.h"
 
 /* A file holding text, open at its start: /proc/stat as the scan reads it. */
@@ -79,20 +79,6 @@ START_TEST(test_btime_missing)
 }
 END_TEST
 
-/* The descriptors this process has open. */
-static long
-open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	long n = -3; /* ., .. and this listing's own */
-
-	ck_assert_ptr_nonnull(d);
-	while (readdir(d) != NULL)
-		n++;
-	ck_assert(closedir(d) == 0);
-	return n;
-}
-
 /* Each read is the process as it is now (statm held open, read again from its start), every
  * open descriptor is counted, the two held ones too, and a close lets them go. */
 START_TEST(test_read_is_current)
@@ -100,15 +86,15 @@ START_TEST(test_read_is_current)
 	struct idle_process_stats before, after;
 	struct procstat procstat;
 	const size_t grow = 16u << 20;
-	long fds;
+	int fds;
 	char *touched;
 
 	ck_assert_int_eq(procstat_init(&procstat), 0);
-	fds = open_fds();
+	fds = fixture_open_fds();
 	procstat_read(&procstat, &before);
 	ck_assert(before.valid);
 	ck_assert(before.resident_bytes > 0 && before.virtual_bytes >= before.resident_bytes);
-	ck_assert_msg(before.open_fds == (double)fds, "open fds %g, listed %ld", before.open_fds,
+	ck_assert_msg(before.open_fds == (double)fds, "open fds %g, listed %d", before.open_fds,
 		      fds);
 	ck_assert(before.start_time_seconds > 1e9);
 	touched = mmap(NULL, grow, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -122,7 +108,7 @@ START_TEST(test_read_is_current)
 	ck_assert(after.start_time_seconds == before.start_time_seconds);
 	ck_assert(munmap(touched, grow) == 0);
 	procstat_close(&procstat);
-	ck_assert_int_eq(open_fds(), fds - 2);
+	ck_assert_int_eq(fixture_open_fds(), fds - 2);
 	procstat_close(&procstat);
 }
 END_TEST

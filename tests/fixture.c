@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Test fixtures: private directories under $TMPDIR holding files with chosen times. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -167,4 +168,20 @@ fixture_count_opens(int fd, const char *name)
 	if (n < 0 && errno != EAGAIN)
 		fixture_die("read inotify", name);
 	return count;
+}
+
+int
+fixture_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = -3; /* ., .. and the listing's own */
+
+	if (d == NULL) {
+		perror("fixture: /proc/self/fd");
+		abort();
+	}
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
 }

@@ -30,6 +30,9 @@ int fixture_watch_opens(int fd, const char *dir);
 /* Opens of files called name in the watched directories since the last call. */
 size_t fixture_count_opens(int fd, const char *name);
 
+/* The descriptors this process has open, the listing's own left out. */
+int fixture_open_fds(void);
+
 /* Removes a file of the fixture. */
 void fixture_unlink(const char *dir, const char *name);
 

@@ -65,7 +65,8 @@ tests_check_auth_CFLAGS = $(CHECK_UNIT_CFLAGS) $(GNUTLS_CFLAGS) $(LIBCRYPT_CFLAG
 tests_check_auth_LDADD = $(CHECK_UNIT_LDADD) $(GNUTLS_LIBS) $(LIBCRYPT_LIBS)
 tests_check_landing_SOURCES = tests/check_landing.c bridge/landing.c bridge/landing.h
 tests_check_landing_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
-tests_check_procstat_SOURCES = tests/check_procstat.c bridge/procstat.c bridge/procstat.h
+tests_check_procstat_SOURCES = tests/check_procstat.c bridge/procstat.c bridge/procstat.h \
+	$(FIXTURE_SRC)
 tests_check_procstat_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
 tests_check_listen_SOURCES = tests/check_listen.c bridge/listen.c bridge/listen.h
 tests_check_listen_CPPFLAGS = $(CHECK_BRIDGE_CPPFLAGS)
